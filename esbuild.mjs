@@ -1,0 +1,40 @@
+// Bundles the extension, the language server and the CLI into dist/ (nothing from node_modules ships).
+import { build, context } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+	bundle: true,
+	platform: 'node',
+	format: 'cjs',
+	target: 'node20',
+	sourcemap: !production,
+	minify: production,
+	logLevel: 'warning',
+	legalComments: 'none',
+};
+
+const builds = [
+	{ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+	{ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+	{ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
+];
+
+mkdirSync('dist', { recursive: true });
+// The shell parser's WebAssembly files are read at run time from beside the bundles.
+copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'dist/web-tree-sitter.wasm');
+copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), 'dist/tree-sitter-bash.wasm');
+
+if (watch) {
+	for (const options of builds) {
+		const ctx = await context(options);
+		await ctx.watch();
+	}
+} else {
+	await Promise.all(builds.map((options) => build(options)));
+}

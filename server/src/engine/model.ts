@@ -1,0 +1,224 @@
+/**
+ * The file model every rule reads: the parsed Dockerfile, its stages (aliases, which stage a FROM builds on, which
+ * stage is final), the variables in scope at each instruction, and the shell commands of each RUN.
+ */
+import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { jsonStringsOf, propertiesOf } from './ast';
+import { parseImageRef, type ImageRef } from './imageRef';
+import { analyseRun, type RunScript } from './runScript';
+import { expandVariables, type Expansion } from './variables';
+
+/** One build stage: a FROM and the instructions up to the next FROM. */
+export interface Stage {
+	readonly index: number;
+	readonly from: From;
+	/** The `AS` name, lower-cased (stage names are case-insensitive). */
+	readonly name: string | undefined;
+	/** The instructions after the FROM, in order. */
+	readonly instructions: readonly Instruction[];
+	/** The earlier stage this one builds on (`FROM builder`). */
+	readonly parent: Stage | undefined;
+	/** The base image text after ARG expansion. */
+	readonly baseText: string;
+	/** Whether the base image text still holds a variable without a known value. */
+	readonly baseUnresolved: boolean;
+	/** The external base image, when the stage does not build on another stage or `scratch`. */
+	readonly baseImage: ImageRef | undefined;
+	readonly isScratch: boolean;
+	/** Whether this is the last stage: the image `docker build` produces without `--target`. */
+	readonly isFinal: boolean;
+}
+
+/** A variable's value: a string, or `null` when declared without a value (passed at build time, if at all). */
+export type VariableValue = string | null;
+
+interface MutableStage extends Omit<Stage, 'instructions' | 'parent' | 'isFinal'> {
+	instructions: Instruction[];
+	parent: Stage | undefined;
+	isFinal: boolean;
+}
+
+/** Parses a JSON-form SHELL instruction into its words. */
+function shellWords(instruction: Instruction): string[] | undefined {
+	const json = jsonStringsOf(instruction);
+	if (json.length === 0) {
+		return undefined;
+	}
+	return json.map((s) => s.getJSONValue());
+}
+
+/** The model of one Dockerfile, built once per analysis. */
+export class FileModel {
+	readonly stages: readonly Stage[];
+	/** ARGs declared before the first FROM. */
+	readonly globalArgs: ReadonlyMap<string, VariableValue>;
+	private readonly runs = new Map<Instruction, RunScript>();
+	private readonly stageOfInstruction = new Map<Instruction, Stage>();
+
+	constructor(
+		readonly document: TextDocument,
+		readonly dockerfile: Dockerfile,
+		readonly escapeChar: string,
+	) {
+		const globals = new Map<string, VariableValue>();
+		for (const arg of dockerfile.getInitialARGs()) {
+			const property = arg.getProperty();
+			if (property) {
+				const value = property.getValue();
+				globals.set(
+					property.getName(),
+					value === null ? null : expandVariables(value, (n) => globals.get(n), escapeChar).value,
+				);
+			}
+		}
+		this.globalArgs = globals;
+
+		const stages: MutableStage[] = [];
+		let current: MutableStage | undefined;
+		for (const instruction of dockerfile.getInstructions()) {
+			if (instruction.getKeyword() === 'FROM') {
+				current = this.makeStage(instruction as From, stages);
+				stages.push(current);
+				this.stageOfInstruction.set(instruction, current);
+			} else if (current) {
+				current.instructions.push(instruction);
+				this.stageOfInstruction.set(instruction, current);
+			}
+		}
+		if (stages.length > 0) {
+			stages[stages.length - 1].isFinal = true;
+		}
+		this.stages = stages;
+	}
+
+	private makeStage(from: From, earlier: readonly Stage[]): MutableStage {
+		const raw = from.getImage() ?? '';
+		const expansion = expandVariables(raw, (n) => this.globalArgs.get(n), this.escapeChar);
+		const baseText = expansion.value;
+		const lower = baseText.toLowerCase();
+		const parent = expansion.unresolved ? undefined : earlier.find((s) => s.name === lower);
+		const isScratch = !parent && lower === 'scratch';
+		const baseImage = parent || isScratch || expansion.unresolved ? undefined : parseImageRef(baseText);
+		return {
+			index: earlier.length,
+			from,
+			name: from.getBuildStage()?.toLowerCase() ?? undefined,
+			instructions: [],
+			parent,
+			baseText,
+			baseUnresolved: expansion.unresolved,
+			baseImage,
+			isScratch,
+			isFinal: false,
+		};
+	}
+
+	/** The last stage, or `undefined` for a file with no FROM. */
+	get finalStage(): Stage | undefined {
+		return this.stages[this.stages.length - 1];
+	}
+
+	/** The stage an instruction belongs to (`undefined` for global ARGs). */
+	stageOf(instruction: Instruction): Stage | undefined {
+		return this.stageOfInstruction.get(instruction);
+	}
+
+	/** A stage by `AS` name or by index (`COPY --from=0`), as seen from `before` (only earlier stages count). */
+	findStage(reference: string, before?: Stage): Stage | undefined {
+		const candidates = before ? this.stages.slice(0, before.index) : this.stages;
+		if (/^\d+$/.test(reference)) {
+			return candidates[Number(reference)];
+		}
+		const lower = reference.toLowerCase();
+		return candidates.find((s) => s.name === lower);
+	}
+
+	/** The stage and its ancestors, nearest first (`FROM builder` inherits USER, ENV, SHELL, WORKDIR). */
+	lineage(stage: Stage): Stage[] {
+		const chain: Stage[] = [];
+		for (let s: Stage | undefined = stage; s && !chain.includes(s); s = s.parent) {
+			chain.push(s);
+		}
+		return chain;
+	}
+
+	/** The instructions that affect `stage`, oldest first: its ancestors' then its own. */
+	effectiveInstructions(stage: Stage): Instruction[] {
+		return this.lineage(stage)
+			.reverse()
+			.flatMap((s) => s.instructions);
+	}
+
+	/** The shell a RUN in `stage` uses (`SHELL` instruction), or `undefined` for the default. */
+	shellAt(stage: Stage, instruction: Instruction): string[] | undefined {
+		let shell: string[] | undefined;
+		for (const i of this.effectiveInstructions(stage)) {
+			if (i === instruction) {
+				break;
+			}
+			if (i.getKeyword() === 'SHELL') {
+				shell = shellWords(i) ?? shell;
+			}
+		}
+		return shell;
+	}
+
+	/** The shell commands of a RUN instruction (memoised). */
+	runScript(instruction: Instruction): RunScript {
+		let script = this.runs.get(instruction);
+		if (!script) {
+			const stage = this.stageOf(instruction);
+			const shell = stage ? this.shellAt(stage, instruction) : undefined;
+			script = analyseRun(this.document, instruction, this.escapeChar, shell);
+			this.runs.set(instruction, script);
+		}
+		return script;
+	}
+
+	/**
+	 * The ARG and ENV variables a build sees at `instruction` in `stage`: ENV inherited from ancestor stages, the
+	 * stage's own ARGs (a redeclared global ARG takes the global default) and ENVs, in order.
+	 */
+	variablesAt(stage: Stage, instruction?: Instruction): Map<string, VariableValue> {
+		const vars = new Map<string, VariableValue>();
+		const chain = this.lineage(stage).reverse();
+		for (const s of chain) {
+			const own = s === stage;
+			for (const i of s.instructions) {
+				if (own && i === instruction) {
+					return vars;
+				}
+				const keyword = i.getKeyword();
+				if (keyword === 'ARG' && own) {
+					for (const property of propertiesOf(i)) {
+						const value = property.getValue();
+						vars.set(
+							property.getName(),
+							value === null
+								? (this.globalArgs.get(property.getName()) ?? null)
+								: this.expand(value, vars).value,
+						);
+					}
+				} else if (keyword === 'ENV') {
+					for (const property of propertiesOf(i)) {
+						const value = property.getValue();
+						vars.set(property.getName(), value === null ? '' : this.expand(value, vars).value);
+					}
+				}
+			}
+		}
+		return vars;
+	}
+
+	/** Expands Dockerfile variables with the given scope. */
+	expand(text: string, scope: ReadonlyMap<string, VariableValue>): Expansion {
+		return expandVariables(text, (name) => scope.get(name), this.escapeChar);
+	}
+}
+
+/** The parts of a dockerfile-ast Property the model reads. */
+export interface PropertyLike {
+	getName(): string;
+	getValue(): string | null;
+}

@@ -1,0 +1,32 @@
+/**
+ * The build context on disk, for the language server and the CLI. Reads are confined to the context directory and
+ * capped in size, so a Dockerfile cannot make the tool read outside its project or load a huge file.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { normaliseContextPath, type BuildContext } from '../engine/context';
+
+/** Largest context file the engine reads (requirements files, .dockerignore). */
+export const MAX_CONTEXT_FILE_BYTES = 1024 * 1024;
+
+/** A build context rooted at `root` (by default the Dockerfile's directory). */
+export function fsContext(root: string): BuildContext {
+	const base = resolve(root);
+	return {
+		readFile(path: string): string | undefined {
+			const full = resolve(base, normaliseContextPath(path));
+			if (full !== base && !full.startsWith(base + sep)) {
+				return undefined;
+			}
+			try {
+				const stat = statSync(full);
+				if (!stat.isFile() || stat.size > MAX_CONTEXT_FILE_BYTES) {
+					return undefined;
+				}
+				return readFileSync(full, 'utf8');
+			} catch {
+				return undefined;
+			}
+		},
+	};
+}

@@ -1,0 +1,51 @@
+/**
+ * The rule catalogue, sorted by id. Adding a rule: one file here, `test/rules/<name>.test.ts`,
+ * `docs/rules/<id>-<name>.md`, and a line in CHANGELOG.md (the meta test checks the first three).
+ */
+import multiStageBuild from './multi-stage-build';
+import noHardcodedSecret from './no-hardcoded-secret';
+import noRootUser from './no-root-user';
+import noSecretBuildVar from './no-secret-build-var';
+import noUrlCredentials from './no-url-credentials';
+import pinImageDigest from './pin-image-digest';
+import pipNoCacheDir from './pip-no-cache-dir';
+import pipRequireHashes from './pip-require-hashes';
+import syntaxDirective from './syntax-directive';
+import type { Rule } from './types';
+
+/** Every rule, sorted by id. */
+export const allRules: readonly Rule[] = [
+	noRootUser,
+	pinImageDigest,
+	noSecretBuildVar,
+	noUrlCredentials,
+	noHardcodedSecret,
+	pipRequireHashes,
+	pipNoCacheDir,
+	multiStageBuild,
+	syntaxDirective,
+] as Rule[];
+
+const byId = new Map(allRules.map((r) => [r.meta.id, r]));
+const byName = new Map(allRules.map((r) => [r.meta.name, r]));
+
+/** A rule by id (`DH101`, case-insensitive) or name (`no-root-user`). */
+export function findRule(idOrName: string): Rule | undefined {
+	return byId.get(idOrName.toUpperCase() as Rule['meta']['id']) ?? byName.get(idOrName.toLowerCase());
+}
+
+const byHadolint = new Map<string, string[]>();
+for (const rule of allRules) {
+	for (const code of rule.meta.equivalents?.hadolint ?? []) {
+		byHadolint.set(code, [...(byHadolint.get(code) ?? []), rule.meta.id]);
+	}
+}
+
+/** The DH rule ids a code in a suppression comment stands for. */
+export function resolveSuppressionCode(tool: 'dockerfile-harden' | 'hadolint', code: string): readonly string[] {
+	if (tool === 'hadolint') {
+		return byHadolint.get(code.toUpperCase()) ?? [];
+	}
+	const rule = findRule(code);
+	return rule ? [rule.meta.id] : [];
+}

@@ -1,0 +1,143 @@
+import { runInvocations, type Invocation } from '../engine/commands';
+import { defineRule } from './types';
+
+/** Package managers and the sub-commands that install or remove. */
+const MANAGERS: Record<string, { readonly install: readonly string[]; readonly remove: readonly string[] }> = {
+	'apt-get': { install: ['install'], remove: ['remove', 'purge', 'autoremove'] },
+	apt: { install: ['install'], remove: ['remove', 'purge', 'autoremove'] },
+	apk: { install: ['add'], remove: ['del'] },
+	yum: { install: ['install'], remove: ['remove', 'erase', 'autoremove'] },
+	dnf: { install: ['install'], remove: ['remove', 'erase', 'autoremove'] },
+	microdnf: { install: ['install'], remove: ['remove'] },
+	zypper: { install: ['install', 'in'], remove: ['remove', 'rm'] },
+};
+
+/** Compilers, build tools and development headers. */
+const BUILD_PACKAGE =
+	/^(?:gcc|g\+\+|gcc-c\+\+|cpp|clang|llvm|build-essential|build-base|alpine-sdk|make|cmake|autoconf|automake|libtool|pkg-config|pkgconf|rustc|cargo|gfortran|musl-dev|libc-dev|libc6-dev|linux-headers|[a-z0-9][a-z0-9.+-]*-(?:dev|devel))(?:-\d+(?:\.\d+)*)?$/;
+
+/** Options of the package managers that take a value (so the value is not a package). */
+const VALUE_OPTIONS = new Set([
+	'-t',
+	'--target-release',
+	'-o',
+	'--option',
+	'--repository',
+	'-X',
+	'--setopt',
+	'--enablerepo',
+	'--disablerepo',
+	'--installroot',
+	'--releasever',
+]);
+
+function packages(inv: Invocation): { names: string[]; virtual: string | undefined } {
+	const names: string[] = [];
+	let virtual: string | undefined;
+	let seenSub = false;
+	for (let i = 0; i < inv.args.length; i++) {
+		const v = inv.args[i].value;
+		if (v.startsWith('-')) {
+			if ((v === '--virtual' || v === '-t') && inv.name === 'apk') {
+				virtual = inv.args[i + 1]?.value;
+				i++;
+			} else if (v.startsWith('--virtual=')) {
+				virtual = v.slice('--virtual='.length);
+			} else if (VALUE_OPTIONS.has(v)) {
+				i++;
+			}
+			continue;
+		}
+		if (!seenSub) {
+			seenSub = true;
+			continue;
+		}
+		names.push(v.replace(/[=<>].*$/, '').replace(/:[a-z0-9]+$/, ''));
+	}
+	return { names, virtual };
+}
+
+function subcommand(inv: Invocation): string | undefined {
+	return inv.args.find((a) => !a.value.startsWith('-'))?.value;
+}
+
+export default defineRule({
+	meta: {
+		id: 'DH501',
+		name: 'multi-stage-build',
+		layer: 'baseline',
+		defaultSeverity: 'info',
+		messages: {
+			buildToolsShipped:
+				'This single-stage image installs build tools ({{packages}}) and ships them, giving an attacker a compiler in production. Build in a `builder` stage and copy only the result into a clean runtime stage (for pip: `pip install --prefix=/install` in the builder, `COPY --from=builder /install /usr/local` in the runtime).',
+		},
+		docs: {
+			summary: 'A single-stage image that installs compilers or -dev headers and keeps them.',
+		},
+		equivalents: {},
+	},
+	create(context) {
+		const { model } = context;
+		return {
+			'file:exit'() {
+				if (model.stages.length !== 1) {
+					return;
+				}
+				const stage = model.stages[0];
+				const installed: { inv: Invocation; names: string[]; virtual: string | undefined }[] = [];
+				const removed = new Set<string>();
+				// `apt-mark auto '.*'` then `apt-get purge --auto-remove`: every package not marked manual goes.
+				let markedAuto = false;
+				let autoRemoved = false;
+				for (const instruction of stage.instructions) {
+					if (instruction.getKeyword() !== 'RUN') {
+						continue;
+					}
+					for (const inv of runInvocations(model, instruction)) {
+						const manager = MANAGERS[inv.name];
+						const sub = subcommand(inv);
+						if (inv.name === 'apt-mark' && sub === 'auto') {
+							markedAuto = true;
+						}
+						if (
+							(inv.name === 'apt-get' || inv.name === 'apt') &&
+							(sub === 'autoremove' || inv.args.some((a) => a.value === '--auto-remove'))
+						) {
+							autoRemoved = true;
+						}
+						if (!manager || !sub) {
+							continue;
+						}
+						const { names, virtual } = packages(inv);
+						if (manager.install.includes(sub)) {
+							const build = names.filter((n) => BUILD_PACKAGE.test(n));
+							if (build.length > 0) {
+								installed.push({ inv, names: build, virtual });
+							}
+						} else if (manager.remove.includes(sub)) {
+							names.forEach((n) => removed.add(n));
+						}
+					}
+				}
+				const aptPurgedAll = markedAuto && autoRemoved;
+				const kept = installed
+					.filter((i) => !(i.virtual && removed.has(i.virtual)))
+					.filter((i) => !(aptPurgedAll && (i.inv.name === 'apt-get' || i.inv.name === 'apt')))
+					.map((i) => ({ ...i, names: i.names.filter((n) => !removed.has(n)) }))
+					.filter((i) => i.names.length > 0);
+				if (kept.length === 0) {
+					return;
+				}
+				const first = kept[0];
+				const all = [...new Set(kept.flatMap((k) => k.names))];
+				const listed = all.slice(0, 3).join(', ') + (all.length > 3 ? `, +${all.length - 3} more` : '');
+				const last = first.inv.args.at(-1) ?? first.inv.nameWord;
+				context.report({
+					range: { start: first.inv.nameWord.range.start, end: last.range.end },
+					messageId: 'buildToolsShipped',
+					data: { packages: listed },
+				});
+			},
+		};
+	},
+});

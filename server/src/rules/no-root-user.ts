@@ -1,0 +1,127 @@
+import type { Instruction } from 'dockerfile-ast';
+import { stageInvocations } from '../engine/commands';
+import type { ImageRef } from '../engine/imageRef';
+import { registryOf, repositoryOf } from '../engine/imageRef';
+import type { Stage } from '../engine/model';
+import { defineRule } from './types';
+
+/** Tools an entrypoint uses to drop from root to another user at run time. */
+const PRIVILEGE_DROPPERS = new Set(['gosu', 'su-exec', 'setpriv', 'chpst', 's6-setuidgid', 'runuser', 'setuidgid']);
+
+/** Whether an image is known to run as a non-root user without a USER of ours. */
+export function defaultsToNonRoot(image: ImageRef): boolean {
+	const tag = image.tag?.toLowerCase() ?? '';
+	const repository = repositoryOf(image).toLowerCase();
+	const registry = registryOf(image);
+	if (/(^|[-_.])(nonroot|rootless|chiseled)($|[-_.])/.test(tag) || /unprivileged|rootless/.test(repository)) {
+		return true;
+	}
+	// Chainguard images run as nonroot, except their -dev variants.
+	if (registry === 'cgr.dev' && !/(^|-)dev$/.test(tag)) {
+		return true;
+	}
+	// Bitnami images run as UID 1001.
+	return registry === 'docker.io' && repository.startsWith('bitnami/');
+}
+
+/** Windows images have no root user; their USER semantics differ. */
+function isWindowsImage(image: ImageRef): boolean {
+	const text = `${image.path}:${image.tag ?? ''}`.toLowerCase();
+	return /(^|\/)windows(\/|$)|servercore|nanoserver|windowsservercore|ltsc20\d\d/.test(text);
+}
+
+function isRoot(user: string): boolean {
+	const name = user.split(':')[0].trim().toLowerCase();
+	return name === 'root' || name === '0';
+}
+
+export default defineRule({
+	meta: {
+		id: 'DH101',
+		name: 'no-root-user',
+		layer: 'baseline',
+		defaultSeverity: 'warning',
+		messages: {
+			missingUser:
+				'The image runs as root because its final stage never sets USER. Create an unprivileged user and switch to it with USER before CMD/ENTRYPOINT (the seed: `useradd … appuser` then `USER appuser`).',
+			rootUser:
+				'The image runs as root because the final stage\'s last USER is "{{user}}". Switch to an unprivileged user with USER before CMD/ENTRYPOINT.',
+		},
+		docs: {
+			summary: 'The final stage has no USER, or its last USER is root.',
+		},
+		equivalents: {
+			hadolint: ['DL3002'],
+			trivy: ['DS-0002'],
+			checkov: ['CKV_DOCKER_3', 'CKV_DOCKER_8'],
+		},
+	},
+	create(context) {
+		const { model } = context;
+		const dropsPrivileges = (stage: Stage): boolean => {
+			for (const s of model.lineage(stage)) {
+				for (const { invocation } of stageInvocations(model, s)) {
+					if (
+						PRIVILEGE_DROPPERS.has(invocation.name) ||
+						invocation.args.some((a) => PRIVILEGE_DROPPERS.has(a.value))
+					) {
+						return true;
+					}
+				}
+				for (const i of s.instructions) {
+					const keyword = i.getKeyword();
+					if (
+						(keyword === 'ENTRYPOINT' || keyword === 'CMD') &&
+						i.getArguments().some((a) => PRIVILEGE_DROPPERS.has(a.getValue().replace(/[[\]",]/g, '')))
+					) {
+						return true;
+					}
+				}
+			}
+			return false;
+		};
+		return {
+			'stage:exit'(stage) {
+				if (!stage.isFinal) {
+					return;
+				}
+				let lastUser: Instruction | undefined;
+				let owner: Stage = stage;
+				for (const s of model.lineage(stage)) {
+					const users = s.instructions.filter((i) => i.getKeyword() === 'USER');
+					if (users.length > 0) {
+						lastUser = users[users.length - 1];
+						owner = s;
+						break;
+					}
+				}
+				if (lastUser) {
+					const raw = lastUser.getArgumentsContent() ?? '';
+					const expansion = model.expand(raw, model.variablesAt(owner, lastUser));
+					if (!expansion.unresolved && isRoot(expansion.value) && !dropsPrivileges(stage)) {
+						context.report({
+							range: lastUser.getRange(),
+							messageId: 'rootUser',
+							data: { user: expansion.value.trim() },
+						});
+					}
+					return;
+				}
+				const root = model.lineage(stage).at(-1) ?? stage;
+				if (root.baseUnresolved) {
+					return;
+				}
+				if (root.baseImage && (defaultsToNonRoot(root.baseImage) || isWindowsImage(root.baseImage))) {
+					return;
+				}
+				if (!root.baseImage && !root.isScratch) {
+					return;
+				}
+				if (dropsPrivileges(stage)) {
+					return;
+				}
+				context.report({ range: stage.from.getRange(), messageId: 'missingUser' });
+			},
+		};
+	},
+});

@@ -1,0 +1,25 @@
+// Runs the compiled tests (Node 20's test runner takes no globs): every out/test/**/*.test.js except e2e.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function find(dir, out = []) {
+	for (const name of readdirSync(dir)) {
+		const path = join(dir, name);
+		if (statSync(path).isDirectory()) {
+			if (name !== 'e2e') {
+				find(path, out);
+			}
+		} else if (name.endsWith('.test.js')) {
+			out.push(path);
+		}
+	}
+	return out;
+}
+
+const files = find('out/test').sort();
+const extra = process.argv.slice(2);
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...extra, ...files], {
+	stdio: 'inherit',
+});
+process.exit(result.status ?? 1);
