@@ -248,12 +248,13 @@ const HEREDOC_ONLY = /^\s*(?:<<-?\s*(["']?)[A-Za-z_][\w.-]*\1\s*)+$/;
  * with a non-shell shebang (`#!/usr/bin/env python3`) is not shell code.
  */
 function parseScripts(text: string): { commands: OffsetCommand[]; hasError: boolean } {
-	const parsed = parseShell(text);
-	const commands: OffsetCommand[] = [];
-	let hasError = parsed.hasError;
 	const firstLineEnd = text.indexOf('\n');
 	const commandLine = firstLineEnd < 0 ? text : text.slice(0, firstLineEnd);
+	// A command line of only `<<EOF` operators is not valid shell; only the bodies are code.
 	const heredocOnly = HEREDOC_ONLY.test(commandLine);
+	const parsed = heredocOnly ? { commands: [], hasError: false } : parseShell(text);
+	const commands: OffsetCommand[] = [];
+	let hasError = parsed.hasError;
 	const addBody = (start: number, end: number): void => {
 		const body = text.slice(start, end);
 		if (!isShellBody(body)) {
