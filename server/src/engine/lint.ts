@@ -170,7 +170,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 	}
 	dispatch((l) => l['file:exit']?.());
 
-	const suppressions = readSuppressions(dockerfile, resolveSuppressionCode);
+	const suppressions = readSuppressions(text, dockerfile, resolveSuppressionCode);
 	for (const entry of active) {
 		if (failed.has(entry.rule.meta.id)) {
 			continue;

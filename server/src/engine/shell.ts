@@ -131,6 +131,12 @@ function collect(node: Node, out: ShellCommand[], ids: { next: number }): void {
 			out.push(toDeclaration(node));
 			collectNested(node, out, ids);
 			return;
+		case 'variable_assignment':
+		case 'variable_assignments':
+			// `X=1` alone (no command): an assignment in the shell's own environment.
+			out.push(toAssignments(node));
+			collectNested(node, out, ids);
+			return;
 		case 'pipeline': {
 			const id = ids.next++;
 			let index = 0;
@@ -249,6 +255,20 @@ function toDeclaration(node: Node): ShellCommand {
 		pipeline: undefined,
 		pipeIndex: 0,
 		declaration: true,
+		heredocs: [],
+	};
+}
+
+function toAssignments(node: Node): ShellCommand {
+	const nodes = node.type === 'variable_assignment' ? [node] : node.namedChildren.filter((c) => c !== null);
+	return {
+		assignments: nodes.filter((c) => c.type === 'variable_assignment').map(toWord),
+		words: [],
+		start: node.startIndex,
+		end: node.endIndex,
+		pipeline: undefined,
+		pipeIndex: 0,
+		declaration: false,
 		heredocs: [],
 	};
 }

@@ -25,6 +25,7 @@ const DIRECTIVE = /^(dockerfile-harden|hadolint)\s+(?:(global)\s+)?ignore\s*=\s*
  * @param resolve maps a code written in a comment (DH id, rule name, or hadolint code) to DH rule ids
  */
 export function readSuppressions(
+	text: string,
 	dockerfile: Dockerfile,
 	resolve: (tool: 'dockerfile-harden' | 'hadolint', code: string) => readonly string[],
 ): Suppressions {
@@ -34,8 +35,8 @@ export function readSuppressions(
 		.getInstructions()
 		.map((i) => [i.getRange().start.line, i.getRange().end.line] as const);
 	const starts = instructionLines.map((l) => l[0]);
-	for (const comment of dockerfile.getComments()) {
-		const m = DIRECTIVE.exec(comment.getContent());
+	for (const comment of commentLines(text, instructionLines)) {
+		const m = DIRECTIVE.exec(comment.content);
 		if (!m) {
 			continue;
 		}
@@ -48,7 +49,7 @@ export function readSuppressions(
 			ids.forEach((id) => file.add(id));
 			continue;
 		}
-		const line = comment.getRange().start.line;
+		const line = comment.line;
 		const next = starts.find((s) => s > line);
 		if (next === undefined) {
 			continue;
@@ -61,6 +62,29 @@ export function readSuppressions(
 		ids.forEach((id) => set.add(id));
 	}
 	return { file, byInstruction, instructionLines };
+}
+
+/**
+ * Comment lines outside instructions. Read from the text because dockerfile-ast takes a first-line comment that
+ * contains `=` for a parser directive, and a suppression comment on line 1 is common.
+ */
+function* commentLines(
+	text: string,
+	instructionLines: readonly (readonly [number, number])[],
+): Generator<{ line: number; content: string }> {
+	let next = 0;
+	let line = 0;
+	for (const raw of text.split(/\r\n|\r|\n/)) {
+		while (next < instructionLines.length && instructionLines[next][1] < line) {
+			next++;
+		}
+		const inside = next < instructionLines.length && instructionLines[next][0] <= line;
+		const trimmed = raw.trimStart();
+		if (!inside && trimmed.startsWith('#')) {
+			yield { line, content: trimmed.slice(1).trim() };
+		}
+		line++;
+	}
 }
 
 /** Whether a finding of `ruleId` starting at `line` is suppressed. */
