@@ -181,34 +181,36 @@ export class FileModel {
 	 * stage's own ARGs (a redeclared global ARG takes the global default) and ENVs, in order.
 	 */
 	variablesAt(stage: Stage, instruction?: Instruction): Map<string, VariableValue> {
-		const vars = new Map<string, VariableValue>();
-		const chain = this.lineage(stage).reverse();
-		for (const s of chain) {
-			const own = s === stage;
+		// ENV crosses into stages built on this one; ARG does not, but ENV values are expanded with the ARGs of the
+		// stage that declares them. An ENV wins over an ARG of the same name.
+		const env = new Map<string, VariableValue>();
+		let scope = new Map<string, VariableValue>();
+		for (const s of this.lineage(stage).reverse()) {
+			scope = new Map(env);
 			for (const i of s.instructions) {
-				if (own && i === instruction) {
-					return vars;
+				if (s === stage && i === instruction) {
+					return scope;
 				}
 				const keyword = i.getKeyword();
-				if (keyword === 'ARG' && own) {
-					for (const property of propertiesOf(i)) {
-						const value = property.getValue();
-						vars.set(
-							property.getName(),
-							value === null
-								? (this.globalArgs.get(property.getName()) ?? null)
-								: this.expand(value, vars).value,
-						);
-					}
-				} else if (keyword === 'ENV') {
-					for (const property of propertiesOf(i)) {
-						const value = property.getValue();
-						vars.set(property.getName(), value === null ? '' : this.expand(value, vars).value);
+				if (keyword !== 'ARG' && keyword !== 'ENV') {
+					continue;
+				}
+				for (const property of propertiesOf(i)) {
+					const name = property.getName();
+					const raw = property.getValue();
+					if (keyword === 'ARG') {
+						if (!env.has(name)) {
+							scope.set(name, raw === null ? (this.globalArgs.get(name) ?? null) : this.expand(raw, scope).value);
+						}
+					} else {
+						const value = raw === null ? '' : this.expand(raw, scope).value;
+						scope.set(name, value);
+						env.set(name, value);
 					}
 				}
 			}
 		}
-		return vars;
+		return scope;
 	}
 
 	/** Expands Dockerfile variables with the given scope. */
