@@ -30,6 +30,11 @@ describe('suppression comments', () => {
 			'# hadolint global ignore=DL3002\n# hadolint ignore=DL3006\nFROM python:3.11-slim\n# hadolint ignore=DL3042,SC2086\nRUN pip install -r requirements.txt\n';
 		assert.deepEqual(codes(text), ['5:DH401']);
 	});
+	it('a finding at an ARG default is also suppressed at the FROM that uses it', () => {
+		const text = 'ARG BASE=python:3.11-slim\n# hadolint ignore=DL3006\nFROM ${BASE}\nUSER 1\n';
+		assert.deepEqual(codes(text), []);
+		assert.deepEqual(codes(text.replace('# hadolint ignore=DL3006\n', '')), ['1:DH201']);
+	});
 	it('unknown codes and malformed comments are ignored', () => {
 		const text = '# dockerfile-harden ignore=DH999\n# dockerfile-harden: ignore=DH201\nFROM python:3.11-slim\nUSER 1\n';
 		assert.deepEqual(codes(text), ['3:DH201']);

@@ -114,6 +114,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 	const diagnostics: HardenDiagnostic[] = [];
 	const failed = new Set<string>();
 	const active: { rule: Rule; listeners: Listeners; reports: HardenDiagnostic[] }[] = [];
+	const related = new Map<HardenDiagnostic, readonly number[]>();
 
 	const fail = (rule: Rule, error: unknown): void => {
 		failed.add(rule.meta.id);
@@ -136,7 +137,11 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 			settings,
 			buildContext: options.buildContext,
 			report: (report: Report<string>) => {
-				reports.push(toDiagnostic(rule, severity, report, document, fixer));
+				const diagnostic = toDiagnostic(rule, severity, report, document, fixer);
+				reports.push(diagnostic);
+				if (report.relatedLines) {
+					related.set(diagnostic, report.relatedLines);
+				}
 			},
 		};
 		try {
@@ -176,7 +181,8 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 			continue;
 		}
 		for (const d of entry.reports) {
-			if (!isSuppressed(suppressions, d.code, d.range.start.line)) {
+			const lines = [d.range.start.line, ...(related.get(d) ?? [])];
+			if (!lines.some((line) => isSuppressed(suppressions, d.code, line))) {
 				diagnostics.push(d);
 			}
 		}

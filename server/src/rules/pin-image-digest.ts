@@ -53,7 +53,8 @@ export default defineRule<MessageId>({
 	},
 	create(context: RuleContext<MessageId>) {
 		const { model, dockerfile } = context;
-		const reportedArgs = new Set<string>();
+		/** Global ARGs used as a whole image reference, and the FROM lines that use them. */
+		const argUses = new Map<string, { usedAt: Instruction[]; report?: () => void }>();
 
 		const check = (ref: ImageRef | undefined, range: Range | null): void => {
 			if (!ref || !range) {
@@ -82,14 +83,18 @@ export default defineRule<MessageId>({
 				return true;
 			}
 			const messageId = problem(ref);
-			if (messageId && !reportedArgs.has(name)) {
-				reportedArgs.add(name);
-				context.report({
-					range: valueRange,
-					messageId: messageId === 'malformedDigest' ? 'malformedDigest' : 'argDefault',
-					data: { image: ref.raw, name, line: usedAt.getRange().start.line + 1 },
-				});
+			const entry = argUses.get(name) ?? { usedAt: [] };
+			entry.usedAt.push(usedAt);
+			if (messageId && !entry.report) {
+				entry.report = () =>
+					context.report({
+						range: valueRange,
+						messageId: messageId === 'malformedDigest' ? 'malformedDigest' : 'argDefault',
+						data: { image: ref.raw, name, line: entry.usedAt[0].getRange().start.line + 1 },
+						relatedLines: entry.usedAt.map((i) => i.getRange().start.line),
+					});
 			}
+			argUses.set(name, entry);
 			return true;
 		};
 
@@ -138,6 +143,9 @@ export default defineRule<MessageId>({
 				}
 			},
 			'file:exit'() {
+				for (const entry of argUses.values()) {
+					entry.report?.();
+				}
 				const syntax = dockerfile.getDirectives().find((d) => d.getName().toLowerCase() === 'syntax');
 				if (!syntax) {
 					return;

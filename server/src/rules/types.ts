@@ -61,6 +61,11 @@ export interface Report<MessageId extends string> {
 	readonly messageId: MessageId;
 	/** Values for the message's placeholders. Never a secret value. */
 	readonly data?: Readonly<Record<string, string | number>>;
+	/**
+	 * Lines of other instructions the finding is about (an ARG default reported for the FROM that uses it): a
+	 * suppression comment on any of those instructions applies too.
+	 */
+	readonly relatedLines?: readonly number[];
 	/** The fix, when one applies to this finding. Its safety is `meta.fix.safety`. */
 	readonly fix?: (fixer: Fixer) => FixEdit | readonly FixEdit[] | null;
 }
