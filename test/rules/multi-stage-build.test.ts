@@ -9,6 +9,7 @@ new RuleTester().run(rule, {
 			code: 'FROM python:3.11 AS builder\nRUN apt-get install -y gcc\nFROM python:3.11-slim\nCOPY --from=builder /install /usr/local',
 		},
 		{ name: 'build deps removed in the same RUN', code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc musl-dev && make && apk del .build-deps' },
+		{ name: 'tools installed for the users of a dev image, never used by the build', code: 'FROM ubuntu:24.04\nRUN apt-get install -y build-essential gdb\nUSER dev' },
 		{ name: 'named packages purged later', code: 'FROM debian:12\nRUN apt-get install -y gcc libc6-dev\nRUN make\nRUN apt-get purge -y gcc libc6-dev' },
 		{
 			name: "docker-library's apt-mark auto pattern",
@@ -20,25 +21,25 @@ new RuleTester().run(rule, {
 	invalid: [
 		{
 			name: "the seed's insecure single-stage image",
-			code: 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev\nCOPY . .',
+			code: 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev\nCOPY . .\nRUN pip install -r requirements.txt',
 			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'gcc, libpq-dev' }, line: 2, column: 23, endLine: 2, endColumn: 55 }],
 			output: null,
 		},
 		{
 			name: 'alpine build-base, more than three packages',
-			code: 'FROM alpine:3.20\nRUN apk add --no-cache build-base linux-headers openssl-dev zlib-dev',
+			code: 'FROM alpine:3.20\nRUN apk add --no-cache build-base linux-headers openssl-dev zlib-dev && ./configure && make install',
 			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'build-base, linux-headers, openssl-dev, +1 more' }, line: 2, column: 5, endLine: 2, endColumn: 69 }],
 			output: null,
 		},
 		{
 			name: 'a virtual package that is never deleted',
-			code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc',
+			code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc\nRUN go build ./...',
 			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'gcc' }, line: 2, column: 5, endLine: 2, endColumn: 38 }],
 			output: null,
 		},
 		{
 			name: 'versioned and rpm packages',
-			code: 'FROM fedora:40\nRUN dnf install -y gcc-c++ python3-devel-3.12.1',
+			code: 'FROM fedora:40\nRUN dnf install -y gcc-c++ python3-devel-3.12.1\nRUN python3 -m pip install --no-cache-dir numpy',
 			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'gcc-c++, python3-devel-3.12.1' }, line: 2, column: 5, endLine: 2, endColumn: 48 }],
 			output: null,
 		},

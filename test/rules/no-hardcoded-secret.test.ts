@@ -16,6 +16,8 @@ new RuleTester().run(rule, {
 		{ name: 'password read from stdin', code: 'FROM alpine\nRUN echo "$TOKEN" | docker login --password-stdin -u me' },
 		{ name: 'password option from a variable', code: 'FROM alpine\nRUN mysqladmin --password "$DB_PASSWORD" ping' },
 		{ name: 'a public key block', code: 'FROM alpine\nRUN echo "-----BEGIN PUBLIC KEY-----" > /k' },
+		{ name: 'a dummy key for a build step', code: 'FROM python:3.12\nRUN SECRET_KEY=dummy python3 manage.py collectstatic --no-input' },
+		{ name: 'a boolean', code: 'FROM alpine\nENV API_TOKEN=false' },
 		{ name: 'comments are not scanned', code: `# token was ${GITHUB}\nFROM alpine` },
 	],
 	invalid: [

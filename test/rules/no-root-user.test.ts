@@ -19,6 +19,10 @@ new RuleTester().run(rule, {
 		{ name: 'Windows image', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo hi' },
 		{ name: 'root in an earlier stage, user in the final', code: 'FROM alpine:3.20\nUSER root\nRUN apk add x\nUSER nobody' },
 		{ name: 'no FROM at all', code: '# just a comment\n' },
+		{
+			name: 'downloads gosu to step down at run time (official database images)',
+			code: 'FROM debian:trixie-slim\nRUN wget -O /usr/local/bin/gosu "https://example.com/gosu" && gosu nobody true\nENTRYPOINT ["docker-entrypoint.sh"]',
+		},
 	],
 	invalid: [
 		{
@@ -61,6 +65,27 @@ new RuleTester().run(rule, {
 			name: 'final stage built on a stage that switches back to root',
 			code: 'FROM alpine:3.20 AS base\nUSER app\nUSER root\nFROM base\nCMD ["x"]',
 			errors: [{ messageId: 'rootUser', data: { user: 'root' }, line: 3, column: 1, endLine: 3, endColumn: 10 }],
+			output: null,
+		},
+		{
+			name: 'a base image that may set its own USER gets an accurate message',
+			code: 'ARG REGISTRY=quay.io\nARG BASE=$REGISTRY/jupyter/scipy-notebook\nFROM $BASE\nRUN pip install torch',
+			errors: [
+				{
+					messageId: 'missingUserUnknownBase',
+					data: { image: 'quay.io/jupyter/scipy-notebook' },
+					line: 3,
+					column: 1,
+					endLine: 3,
+					endColumn: 11,
+				},
+			],
+			output: null,
+		},
+		{
+			name: 'distroless without the nonroot tag runs as root',
+			code: 'FROM gcr.io/distroless/static\nCOPY app /app',
+			errors: [{ messageId: 'missingUser', line: 1, column: 1, endLine: 1, endColumn: 30 }],
 			output: null,
 		},
 		{

@@ -21,6 +21,8 @@ new RuleTester().run(rule, {
 			code: 'FROM alpine\nARG BUILD_TOKEN',
 			settings: { secrets: { allowPatterns: ['^BUILD_TOKEN$'], denyPatterns: [] } },
 		},
+		{ name: 'variables a framework ships to the browser', code: 'FROM node:22\nARG VITE_AMPLITUDE_API_KEY=""\nENV REACT_APP_API_KEY=$X' },
+		{ name: 'a switch about tokens', code: 'FROM alpine\nENV TS_DISABLE_TOKEN_AUTHORIZATION=true REQUIRE_PASSWORD=1' },
 		{ name: 'URL without credentials', code: 'FROM alpine\nENV PIP_INDEX_URL=https://pypi.example.com/simple' },
 		{ name: 'ssh user is not a credential', code: 'FROM alpine\nARG REPO=ssh://git@github.com/org/repo.git' },
 	],

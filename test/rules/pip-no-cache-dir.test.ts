@@ -12,6 +12,7 @@ new RuleTester().run(rule, {
 		{ name: 'cache dir on a cache mount', code: 'FROM python:3.11\nRUN --mount=type=cache,target=/pipcache pip install --cache-dir /pipcache flask' },
 		{ name: 'not a pip install', code: 'FROM python:3.11\nRUN pip freeze > /r.txt && echo pip install' },
 		{ name: 'uv with --no-cache', code: 'FROM python:3.11\nRUN uv pip install --system --no-cache flask' },
+		{ name: "uv with pip's spelling", code: 'FROM python:3.11\nRUN uv pip install --no-cache-dir --system flask' },
 		{ name: 'python -c is not pip', code: 'FROM python:3.11\nRUN python -c "import pip"' },
 	],
 	invalid: [

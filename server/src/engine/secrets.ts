@@ -97,6 +97,18 @@ const NOT_SECRET_LAST_WORDS = new Set([
 /** Any of these words anywhere means the value is public (`PUBLIC_KEY`, `GPG_PUBLIC_KEY`). */
 const PUBLIC_WORDS = new Set(['public', 'pub', 'fingerprint', 'checksum', 'sha256', 'hash']);
 
+/**
+ * Words that make a name a switch about a secret rather than the secret (`TS_DISABLE_TOKEN_AUTHORIZATION`,
+ * `REQUIRE_PASSWORD`, `SKIP_TOKEN_CHECK`).
+ */
+const SWITCH_WORDS = new Set(['disable', 'disabled', 'enable', 'enabled', 'skip', 'allow', 'require', 'use', 'verify', 'ignore', 'no']);
+
+/**
+ * Build-time variables that frameworks expose to browser code by design (Vite, Create React App, Next.js, Nuxt,
+ * Expo, Gatsby, Vue CLI, Storybook): whatever they hold is public once the bundle ships.
+ */
+const CLIENT_SIDE_PREFIX = /^(?:VITE|REACT_APP|NEXT_PUBLIC|NUXT_PUBLIC|EXPO_PUBLIC|GATSBY|VUE_APP|STORYBOOK)_/i;
+
 /** Splits `NPM_AUTH_TOKEN`, `npmAuthToken`, `npm-auth.token` into lower-case words. */
 export function nameWords(name: string): string[] {
 	return name
@@ -138,8 +150,11 @@ export function isSecretName(name: string, patterns?: SecretPatterns): boolean {
 			return true;
 		}
 	}
+	if (CLIENT_SIDE_PREFIX.test(name)) {
+		return false;
+	}
 	const words = nameWords(name);
-	if (words.length === 0 || words.some((w) => PUBLIC_WORDS.has(w))) {
+	if (words.length === 0 || words.some((w) => PUBLIC_WORDS.has(w) || SWITCH_WORDS.has(w))) {
 		return false;
 	}
 	const last = words[words.length - 1];
@@ -198,8 +213,16 @@ export function findLiteralSecrets(text: string): LiteralSecret[] {
  * not a file path, not a placeholder a build passes later).
  */
 export function isLiteralSecretValue(value: string): boolean {
-	const v = value.trim();
+	const v = value.trim().replace(/^(["'])(.*)\1$/, '$2');
 	if (v === '' || v.includes('$') || v.startsWith('/') || v.startsWith('./') || v.startsWith('~/')) {
+		return false;
+	}
+	// Booleans and placeholders: a flag, or a value a build uses only to run a step (Django's collectstatic with
+	// SECRET_KEY=dummy) is not a credential.
+	if (/^(?:true|false|yes|no|on|off|none|null)$/i.test(v)) {
+		return false;
+	}
+	if (/dummy|placeholder|example|sample|fake|not-?a-?secret|changeme|change-me|replace-?me|your[-_ ]/i.test(v)) {
 		return false;
 	}
 	return !/^(?:<[^>]*>|\{\{.*\}\}|x+|\*+|\.\.\.)$/i.test(v);

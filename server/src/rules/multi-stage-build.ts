@@ -1,4 +1,4 @@
-import { runInvocations, type Invocation } from '../engine/commands';
+import { pipInstall, runInvocations, type Invocation } from '../engine/commands';
 import { defineRule } from './types';
 
 /** Package managers and the sub-commands that install or remove. */
@@ -57,6 +57,41 @@ function packages(inv: Invocation): { names: string[]; virtual: string | undefin
 	return { names, virtual };
 }
 
+/** Whether a command compiles or installs something that may need the build tools (pip, npm, make, go, cargo…). */
+function isBuildStep(inv: Invocation): boolean {
+	const sub = subcommand(inv);
+	switch (inv.name) {
+		case 'make':
+		case 'cmake':
+		case 'ninja':
+		case 'meson':
+		case 'configure':
+		case 'autoreconf':
+		case 'gcc':
+		case 'g++':
+		case 'cc':
+		case 'clang':
+		case 'rustc':
+		case 'node-gyp':
+			return true;
+		case 'go':
+			return sub === 'build' || sub === 'install';
+		case 'cargo':
+			return sub === 'build' || sub === 'install';
+		case 'npm':
+		case 'yarn':
+		case 'pnpm':
+			return sub === undefined || ['install', 'i', 'ci', 'add', 'rebuild', 'build'].includes(sub);
+		case 'gem':
+		case 'bundle':
+		case 'poetry':
+		case 'pipenv':
+			return sub === 'install';
+		default:
+			return pipInstall(inv) !== undefined || (/^python[\d.]*$/.test(inv.name) && sub === 'setup.py');
+	}
+}
+
 function subcommand(inv: Invocation): string | undefined {
 	return inv.args.find((a) => !a.value.startsWith('-'))?.value;
 }
@@ -72,7 +107,7 @@ export default defineRule({
 				'This single-stage image installs build tools ({{packages}}) and ships them, giving an attacker a compiler in production. Build in a `builder` stage and copy only the result into a clean runtime stage (for pip: `pip install --prefix=/install` in the builder, `COPY --from=builder /install /usr/local` in the runtime).',
 		},
 		docs: {
-			summary: 'A single-stage image that installs compilers or -dev headers and keeps them.',
+			summary: 'A single-stage image that installs compilers or -dev headers, builds with them, and keeps them.',
 		},
 		equivalents: {},
 	},
@@ -84,7 +119,7 @@ export default defineRule({
 					return;
 				}
 				const stage = model.stages[0];
-				const installed: { inv: Invocation; names: string[]; virtual: string | undefined }[] = [];
+				const installed: { inv: Invocation; names: string[]; virtual: string | undefined; built: boolean }[] = [];
 				const removed = new Set<string>();
 				// `apt-mark auto '.*'` then `apt-get purge --auto-remove`: every package not marked manual goes.
 				let markedAuto = false;
@@ -94,6 +129,9 @@ export default defineRule({
 						continue;
 					}
 					for (const inv of runInvocations(model, instruction)) {
+						if (isBuildStep(inv)) {
+							installed.forEach((i) => (i.built = true));
+						}
 						const manager = MANAGERS[inv.name];
 						const sub = subcommand(inv);
 						if (inv.name === 'apt-mark' && sub === 'auto') {
@@ -112,7 +150,7 @@ export default defineRule({
 						if (manager.install.includes(sub)) {
 							const build = names.filter((n) => BUILD_PACKAGE.test(n));
 							if (build.length > 0) {
-								installed.push({ inv, names: build, virtual });
+								installed.push({ inv, names: build, virtual, built: false });
 							}
 						} else if (manager.remove.includes(sub)) {
 							names.forEach((n) => removed.add(n));
@@ -120,7 +158,10 @@ export default defineRule({
 					}
 				}
 				const aptPurgedAll = markedAuto && autoRemoved;
+				// Tools installed for users of the image (a dev container, a notebook) and never used by the build are
+				// the image's purpose, not a leftover of building it.
 				const kept = installed
+					.filter((i) => i.built)
 					.filter((i) => !(i.virtual && removed.has(i.virtual)))
 					.filter((i) => !(aptPurgedAll && (i.inv.name === 'apt-get' || i.inv.name === 'apt')))
 					.map((i) => ({ ...i, names: i.names.filter((n) => !removed.has(n)) }))

@@ -1,5 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
-import { stageInvocations } from '../engine/commands';
+import { basename } from '../engine/runScript';
 import type { ImageRef } from '../engine/imageRef';
 import { registryOf, repositoryOf } from '../engine/imageRef';
 import type { Stage } from '../engine/model';
@@ -24,6 +24,25 @@ export function defaultsToNonRoot(image: ImageRef): boolean {
 	return registry === 'docker.io' && repository.startsWith('bitnami/');
 }
 
+/**
+ * Whether an image is known to run as root when no USER is set: Docker's official images (and their mirrors),
+ * distroless without a nonroot tag. Any other image may set its own USER.
+ */
+export function knownRootImage(image: ImageRef): boolean {
+	const registry = registryOf(image);
+	const repository = repositoryOf(image).toLowerCase();
+	if (registry === 'docker.io') {
+		return repository.startsWith('library/');
+	}
+	if (
+		(registry === 'public.ecr.aws' && repository.startsWith('docker/library/')) ||
+		(registry === 'mcr.microsoft.com' && repository.startsWith('mirror/docker/library/'))
+	) {
+		return true;
+	}
+	return registry === 'gcr.io' && repository.startsWith('distroless/');
+}
+
 /** Windows images have no root user; their USER semantics differ. */
 function isWindowsImage(image: ImageRef): boolean {
 	const text = `${image.path}:${image.tag ?? ''}`.toLowerCase();
@@ -35,7 +54,7 @@ function isRoot(user: string): boolean {
 	return name === 'root' || name === '0';
 }
 
-export default defineRule({
+export default defineRule<'missingUser' | 'missingUserUnknownBase' | 'rootUser'>({
 	meta: {
 		id: 'DH101',
 		name: 'no-root-user',
@@ -44,6 +63,8 @@ export default defineRule({
 		messages: {
 			missingUser:
 				'The image runs as root because its final stage never sets USER. Create an unprivileged user and switch to it with USER before CMD/ENTRYPOINT (the seed: `useradd … appuser` then `USER appuser`).',
+			missingUserUnknownBase:
+				'The final stage never sets USER, so the image runs as whatever user "{{image}}" sets, which is root unless that image switches. Set a non-root USER before CMD/ENTRYPOINT so the image does not depend on it.',
 			rootUser:
 				'The image runs as root because the final stage\'s last USER is "{{user}}". Switch to an unprivileged user with USER before CMD/ENTRYPOINT.',
 		},
@@ -58,12 +79,13 @@ export default defineRule({
 	},
 	create(context) {
 		const { model } = context;
+		/** Whether the image installs or runs a tool that steps down from root (as official database images do). */
 		const dropsPrivileges = (stage: Stage): boolean => {
 			for (const s of model.lineage(stage)) {
-				for (const { invocation } of stageInvocations(model, s)) {
+				for (const i of s.instructions) {
 					if (
-						PRIVILEGE_DROPPERS.has(invocation.name) ||
-						invocation.args.some((a) => PRIVILEGE_DROPPERS.has(a.value))
+						i.getKeyword() === 'RUN' &&
+						model.runScript(i).commands.some((c) => c.words.some((w) => PRIVILEGE_DROPPERS.has(basename(w.value))))
 					) {
 						return true;
 					}
@@ -118,6 +140,14 @@ export default defineRule({
 					return;
 				}
 				if (dropsPrivileges(stage)) {
+					return;
+				}
+				if (root.baseImage && !knownRootImage(root.baseImage)) {
+					context.report({
+						range: stage.from.getRange(),
+						messageId: 'missingUserUnknownBase',
+						data: { image: root.baseImage.raw },
+					});
 					return;
 				}
 				context.report({ range: stage.from.getRange(), messageId: 'missingUser' });

@@ -40,7 +40,8 @@ export default defineRule({
 					if (envNames.some((n) => typeof vars.get(n) === 'string' || assigned(n))) {
 						continue;
 					}
-					if (uv ? hasFlag(pip.args, ['--no-cache', '-n']) : hasFlag(pip.args, [], ['--no-cache'])) {
+					// pip accepts any unambiguous prefix of --no-cache-dir; uv takes --no-cache, -n, and pip's spelling.
+					if (hasFlag(pip.args, uv ? ['-n'] : [], ['--no-cache'])) {
 						continue;
 					}
 					// A cache on a cache or tmpfs mount never reaches the layer.

@@ -14,11 +14,11 @@ export default defineRule({
 		defaultSeverity: 'warning',
 		messages: {
 			hashedFile:
-				'`pip install -r {{file}}` runs without --require-hashes, although {{file}} has a --hash for all {{total}} requirements. Add --require-hashes so pip refuses any package whose hash is not listed.',
+				'`{{command}} -r {{file}}` runs without --require-hashes, although {{file}} has a --hash for all {{total}} requirements. Add --require-hashes so pip refuses any package whose hash is not listed.',
 			unhashedFile:
-				'`pip install -r {{file}}` cannot verify what it downloads: {{missing}} of {{total}} requirements in {{file}} have no --hash. Generate the file with `pip-compile --generate-hashes` (or `uv pip compile --generate-hashes`), then add --require-hashes.',
+				'`{{command}} -r {{file}}` cannot verify what it downloads: {{missing}} of {{total}} requirements in {{file}} have no --hash. Generate the file with `pip-compile --generate-hashes` (or `uv pip compile --generate-hashes`), then add --require-hashes.',
 			unknownFile:
-				'`pip install -r {{file}}` runs without --require-hashes, so a tampered or substituted package installs silently. Generate {{file}} with `pip-compile --generate-hashes` (or `uv pip compile --generate-hashes`) and add --require-hashes.',
+				'`{{command}} -r {{file}}` runs without --require-hashes, so a tampered or substituted package installs silently. Generate {{file}} with `pip-compile --generate-hashes` (or `uv pip compile --generate-hashes`) and add --require-hashes.',
 		},
 		fix: { safety: 'safe', title: 'Add --require-hashes to pip install' },
 		docs: {
@@ -52,6 +52,7 @@ export default defineRule({
 						continue;
 					}
 					const file = files[0].value;
+					const command = pip.tool === 'uv' ? 'uv pip install' : 'pip install';
 					const last = pip.args[pip.args.length - 1];
 					const range = { start: inv.nameWord.range.start, end: last.range.end };
 					const fix = (fixer: Fixer) =>
@@ -74,15 +75,15 @@ export default defineRule({
 						}
 					}
 					if (info && info.total > 0 && info.hashed === info.total) {
-						context.report({ range, messageId: 'hashedFile', data: { file, total: info.total }, fix });
+						context.report({ range, messageId: 'hashedFile', data: { command, file, total: info.total }, fix });
 					} else if (info && info.total > 0) {
 						context.report({
 							range,
 							messageId: 'unhashedFile',
-							data: { file, total: info.total, missing: info.total - info.hashed },
+							data: { command, file, total: info.total, missing: info.total - info.hashed },
 						});
 					} else {
-						context.report({ range, messageId: 'unknownFile', data: { file } });
+						context.report({ range, messageId: 'unknownFile', data: { command, file } });
 					}
 				}
 			},
