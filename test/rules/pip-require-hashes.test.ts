@@ -74,7 +74,7 @@ new RuleTester().run(rule, {
 		{
 			name: 'uv pip install is named as such',
 			code: 'FROM python:3.11\nRUN uv pip install --system -r requirements.txt',
-			errors: [{ messageId: 'unknownFile', data: { command: 'uv pip install', file: 'requirements.txt' }, line: 2, column: 5, endLine: 2, endColumn: 50 }],
+			errors: [{ messageId: 'unknownFile', data: { command: 'uv pip install', file: 'requirements.txt' }, line: 2, column: 5, endLine: 2, endColumn: 48 }],
 			output: null,
 		},
 		{
