@@ -32,6 +32,12 @@ new RuleTester().run(rule, {
 			output: null,
 		},
 		{
+			name: 'a removal before the install does not count',
+			code: 'FROM debian:12\nRUN apt-get purge -y gcc\nRUN apt-get install -y gcc && make',
+			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'gcc' }, line: 3, column: 5, endLine: 3, endColumn: 27 }],
+			output: null,
+		},
+		{
 			name: 'a virtual package that is never deleted',
 			code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc\nRUN go build ./...',
 			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'gcc' }, line: 2, column: 5, endLine: 2, endColumn: 38 }],

@@ -48,7 +48,7 @@ new RuleTester().run(rule, {
 		{
 			name: 'a --password option',
 			code: 'FROM alpine\nRUN mysql --password=hunter2 -e "select 1"',
-			errors: [{ messageId: 'literalValue', data: { name: '--password', id: '--password' }, line: 2, column: 11, endLine: 2, endColumn: 29 }],
+			errors: [{ messageId: 'literalOption', data: { option: '--password' }, line: 2, column: 11, endLine: 2, endColumn: 29 }],
 			output: null,
 		},
 		{

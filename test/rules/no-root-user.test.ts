@@ -16,6 +16,8 @@ new RuleTester().run(rule, {
 			name: 'entrypoint drops privileges with gosu',
 			code: 'FROM debian:12\nRUN apt-get update && apt-get install -y gosu\nENTRYPOINT ["docker-entrypoint.sh"]',
 		},
+		{ name: 'su-exec installed by apk', code: 'FROM alpine:3.20\nRUN apk add --no-cache su-exec\nENTRYPOINT ["/entrypoint.sh"]' },
+		{ name: 'gosu by path in ENTRYPOINT', code: 'FROM debian:12\nCOPY gosu /usr/sbin/gosu\nENTRYPOINT ["/usr/sbin/gosu", "app", "/run.sh"]' },
 		{ name: 'Windows image', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo hi' },
 		{ name: 'root in an earlier stage, user in the final', code: 'FROM alpine:3.20\nUSER root\nRUN apk add x\nUSER nobody' },
 		{ name: 'no FROM at all', code: '# just a comment\n' },
@@ -80,6 +82,12 @@ new RuleTester().run(rule, {
 					endColumn: 11,
 				},
 			],
+			output: null,
+		},
+		{
+			name: 'a tool named in an echo does not drop privileges',
+			code: 'FROM debian:12\nRUN echo "use gosu later"',
+			errors: [{ messageId: 'missingUser', line: 1, column: 1, endLine: 1, endColumn: 15 }],
 			output: null,
 		},
 		{

@@ -8,6 +8,14 @@ new RuleTester().run(rule, {
 		{ name: 'scp-like git URL', code: 'FROM alpine\nRUN git clone git@github.com:org/repo.git' },
 		{ name: 'ENV values are DH301', code: 'FROM alpine\nENV URL=https://u:p@example.com' },
 		{ name: 'an email address in a label', code: 'FROM alpine\nLABEL maintainer="dev@example.com"' },
+		{
+			name: 'credentials from a secret mount',
+			code: 'FROM python:3.11\nRUN --mount=type=secret,id=pypi,env=PYPI_TOKEN pip install --index-url https://__token__:${PYPI_TOKEN}@pypi.example.com/simple x',
+		},
+		{
+			name: 'credentials read from a mounted secret file',
+			code: 'FROM alpine\nRUN --mount=type=secret,id=gh TOKEN=$(cat /run/secrets/gh) && git clone https://$TOKEN@github.com/o/r.git',
+		},
 		{ name: 'comments are not in the image', code: '# https://user:pass@example.com\nFROM alpine' },
 	],
 	invalid: [

@@ -5,6 +5,7 @@ new RuleTester().run(rule, {
 	valid: [
 		'FROM python:3.11\nRUN pip install --no-cache-dir flask==3.0.3',
 		{ name: 'abbreviated option', code: 'FROM python:3.11\nRUN pip install --no-cache flask' },
+		{ name: 'general option before the sub-command', code: 'FROM python:3.11\nRUN pip --no-cache-dir install flask' },
 		{ name: 'PIP_NO_CACHE_DIR in the stage', code: 'FROM python:3.11\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask' },
 		{ name: 'PIP_NO_CACHE_DIR inherited', code: 'FROM python:3.11 AS base\nENV PIP_NO_CACHE_DIR=off\nFROM base\nRUN pip install flask' },
 		{ name: 'PIP_NO_CACHE_DIR on the command', code: 'FROM python:3.11\nRUN PIP_NO_CACHE_DIR=1 pip install flask' },

@@ -31,6 +31,12 @@ new RuleTester().run(rule, {
 			output: '\uFEFF# syntax=docker/dockerfile:1\n# escape=`\nFROM alpine\nADD --checksum=sha256:abc https://example.com/a /a',
 		},
 		{
+			name: 'the most demanding feature is named',
+			code: 'FROM alpine\nRUN <<EOF\nx\nEOF\nCOPY --exclude=*.md . /src',
+			errors: [{ messageId: 'missing', data: { feature: 'COPY --exclude', version: '1.19' }, line: 5, column: 6, endLine: 5, endColumn: 20 }],
+			output: '# syntax=docker/dockerfile:1\nFROM alpine\nRUN <<EOF\nx\nEOF\nCOPY --exclude=*.md . /src',
+		},
+		{
 			name: 'an old pinned version',
 			code: '# syntax=docker/dockerfile:1.4\nFROM alpine\nRUN --mount=type=secret,id=t,env=T ./x',
 			errors: [{ messageId: 'outdated', data: { directive: 'docker/dockerfile:1.4', version: '1.10', feature: '`RUN --mount=…,env=`' }, line: 1, column: 10, endLine: 1, endColumn: 31 }],

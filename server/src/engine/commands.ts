@@ -190,6 +190,8 @@ export interface PipInstall {
 	readonly installWord: RunWord;
 	/** Arguments after `install`. */
 	readonly args: readonly RunWord[];
+	/** General options before `install` (`pip --no-cache-dir install …`). */
+	readonly generalOptions: readonly RunWord[];
 	readonly invocation: Invocation;
 }
 
@@ -232,7 +234,7 @@ export function pipInstall(inv: Invocation): PipInstall | undefined {
 		if (v !== 'install') {
 			return undefined;
 		}
-		return { tool, installWord: rest[i], args: rest.slice(i + 1), invocation: inv };
+		return { tool, installWord: rest[i], args: rest.slice(i + 1), generalOptions: rest.slice(0, i), invocation: inv };
 	}
 	return undefined;
 }

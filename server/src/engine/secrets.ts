@@ -235,6 +235,8 @@ export interface UrlCredential {
 	readonly host: string;
 	/** Whether the password (or token) is written literally rather than through a variable. */
 	readonly literal: boolean;
+	/** Variables the credentials come from (`PYPI_TOKEN` in `https://u:${PYPI_TOKEN}@h`). */
+	readonly variables: readonly string[];
 }
 
 const URL_WITH_USERINFO = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/@'"<>]+)@([A-Za-z0-9.-]+(?::\d+)?)/gi;
@@ -260,7 +262,8 @@ export function findUrlCredentials(text: string): UrlCredential[] {
 			literal = !hasVariable(user);
 		}
 		if (credential) {
-			out.push({ start: m.index, end: m.index + m[0].length, host: m[3], literal });
+			const variables = [...userinfo.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((v) => v[1]);
+			out.push({ start: m.index, end: m.index + m[0].length, host: m[3], literal, variables });
 		}
 	}
 	return out;

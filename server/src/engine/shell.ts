@@ -84,6 +84,11 @@ export const MAX_SCRIPT_LENGTH = 200_000;
 const cache = new Map<string, ParsedShell>();
 const CACHE_LIMIT = 2000;
 
+/** Forgets memoised parses (benchmarks measure cold analysis with it). */
+export function clearShellCache(): void {
+	cache.clear();
+}
+
 /**
  * Parses a shell script into its simple commands. Results are memoised by text (a keystroke re-analyses a whole
  * file, but changes one `RUN`), so callers must treat them as read-only.

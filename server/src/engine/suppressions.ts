@@ -17,7 +17,7 @@ export interface Suppressions {
 	readonly instructionLines: readonly (readonly [number, number])[];
 }
 
-const DIRECTIVE = /^(dockerfile-harden|hadolint)\s+(?:(global)\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:#.*)?$/;
+const DIRECTIVE = /^(dockerfile-harden|hadolint)\s+(?:(global)\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:#.*)?$/i;
 
 /**
  * Reads the suppression comments of a file.
@@ -40,7 +40,7 @@ export function readSuppressions(
 		if (!m) {
 			continue;
 		}
-		const tool = m[1] as 'dockerfile-harden' | 'hadolint';
+		const tool = m[1].toLowerCase() as 'dockerfile-harden' | 'hadolint';
 		const ids = m[3]
 			.split(/[\s,]+/)
 			.filter(Boolean)

@@ -134,7 +134,7 @@ export default defineRule({
 						}
 						const manager = MANAGERS[inv.name];
 						const sub = subcommand(inv);
-						if (inv.name === 'apt-mark' && sub === 'auto') {
+						if (inv.name === 'apt-mark' && sub === 'auto' && installed.length > 0) {
 							markedAuto = true;
 						}
 						if (
@@ -152,7 +152,8 @@ export default defineRule({
 							if (build.length > 0) {
 								installed.push({ inv, names: build, virtual, built: false });
 							}
-						} else if (manager.remove.includes(sub)) {
+						} else if (manager.remove.includes(sub) && installed.length > 0) {
+							// A removal counts only after the install it undoes.
 							names.forEach((n) => removed.add(n));
 						}
 					}

@@ -1,5 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
-import { basename } from '../engine/runScript';
+import { basename, type RunCommand } from '../engine/runScript';
 import type { ImageRef } from '../engine/imageRef';
 import { registryOf, repositoryOf } from '../engine/imageRef';
 import type { Stage } from '../engine/model';
@@ -49,6 +49,30 @@ function isWindowsImage(image: ImageRef): boolean {
 	return /(^|\/)windows(\/|$)|servercore|nanoserver|windowsservercore|ltsc20\d\d/.test(text);
 }
 
+/** Package managers' install sub-commands, to see `apt-get install gosu`. */
+const INSTALLS = new Set(['install', 'add']);
+
+/**
+ * Whether a command runs, installs or places a privilege-dropping tool: run as the command (`gosu nobody true`),
+ * installed by a package manager (`apk add su-exec`), or named by path (`wget -O /usr/local/bin/gosu …`).
+ * A bare word elsewhere (`echo gosu`) does not count.
+ */
+function mentionsDropper(command: RunCommand): boolean {
+	const [first, ...rest] = command.words;
+	if (!first) {
+		return false;
+	}
+	if (PRIVILEGE_DROPPERS.has(basename(first.value))) {
+		return true;
+	}
+	const installing = rest.some((w) => INSTALLS.has(w.value));
+	return rest.some(
+		(w) =>
+			(w.value.includes('/') && PRIVILEGE_DROPPERS.has(basename(w.value))) ||
+			(installing && PRIVILEGE_DROPPERS.has(w.value)),
+	);
+}
+
 function isRoot(user: string): boolean {
 	const name = user.split(':')[0].trim().toLowerCase();
 	return name === 'root' || name === '0';
@@ -83,10 +107,7 @@ export default defineRule<'missingUser' | 'missingUserUnknownBase' | 'rootUser'>
 		const dropsPrivileges = (stage: Stage): boolean => {
 			for (const s of model.lineage(stage)) {
 				for (const i of s.instructions) {
-					if (
-						i.getKeyword() === 'RUN' &&
-						model.runScript(i).commands.some((c) => c.words.some((w) => PRIVILEGE_DROPPERS.has(basename(w.value))))
-					) {
+					if (i.getKeyword() === 'RUN' && model.runScript(i).commands.some(mentionsDropper)) {
 						return true;
 					}
 				}
@@ -94,7 +115,7 @@ export default defineRule<'missingUser' | 'missingUserUnknownBase' | 'rootUser'>
 					const keyword = i.getKeyword();
 					if (
 						(keyword === 'ENTRYPOINT' || keyword === 'CMD') &&
-						i.getArguments().some((a) => PRIVILEGE_DROPPERS.has(a.getValue().replace(/[[\]",]/g, '')))
+						i.getArguments().some((a) => PRIVILEGE_DROPPERS.has(basename(a.getValue().replace(/[[\]",]/g, ''))))
 					) {
 						return true;
 					}

@@ -1,8 +1,38 @@
+import type { Instruction } from 'dockerfile-ast';
+import { runMounts } from '../engine/commands';
+import type { FileModel } from '../engine/model';
 import { findUrlCredentials } from '../engine/secrets';
 import { defineRule } from './types';
 
 /** ARG and ENV values are DH301's: the variable itself is what must become a secret. */
 const SKIPPED = new Set(['ARG', 'ENV']);
+
+/**
+ * Variables a RUN takes from a secret mount: `env=` of a `type=secret` mount, and variables the RUN assigns itself
+ * when it has a secret mount (`TOKEN=$(cat /run/secrets/token)`). A URL built from them never reaches the image.
+ */
+function secretVariables(model: FileModel, instruction: Instruction): Set<string> {
+	const names = new Set<string>();
+	if (instruction.getKeyword() !== 'RUN') {
+		return names;
+	}
+	const secrets = runMounts(instruction).filter((m) => m.get('type') === 'secret');
+	if (secrets.length === 0) {
+		return names;
+	}
+	for (const mount of secrets) {
+		const env = mount.get('env');
+		if (env) {
+			names.add(env);
+		}
+	}
+	for (const command of model.runScript(instruction).commands) {
+		for (const assignment of command.assignments) {
+			names.add(assignment.value.slice(0, Math.max(0, assignment.value.indexOf('='))));
+		}
+	}
+	return names;
+}
 
 export default defineRule({
 	meta: {
@@ -12,9 +42,9 @@ export default defineRule({
 		defaultSeverity: 'error',
 		messages: {
 			urlCredentials:
-				'This URL carries credentials for {{host}}; they end up in the image history and in build logs. Move the URL into a BuildKit secret (`RUN --mount=type=secret,id=pip_index_url,env=PIP_INDEX_URL …` or a secret-mounted pip.conf) and drop it from the command.',
+				'This URL carries credentials for {{host}} from a build variable, which ends up in the image history. Move the URL into a BuildKit secret and drop it from the command (for pip: `RUN --mount=type=secret,id=pip_index_url,env=PIP_INDEX_URL …` or a secret-mounted pip.conf).',
 			literalUrlCredentials:
-				'This URL has a password for {{host}} written into the Dockerfile. Remove it, rotate the password, and pass the URL as a BuildKit secret (`RUN --mount=type=secret,id=pip_index_url,env=PIP_INDEX_URL …` or a secret-mounted pip.conf).',
+				'This URL has a password for {{host}} written into the Dockerfile. Remove it, rotate the password, and pass the URL as a BuildKit secret (for pip: `RUN --mount=type=secret,id=pip_index_url,env=PIP_INDEX_URL …` or a secret-mounted pip.conf).',
 		},
 		docs: {
 			summary: 'A URL with credentials (`https://user:${TOKEN}@host`), e.g. in pip --index-url or --extra-index-url.',
@@ -22,7 +52,7 @@ export default defineRule({
 		equivalents: {},
 	},
 	create(context) {
-		const { document, dockerfile } = context;
+		const { document, dockerfile, model } = context;
 		return {
 			'file:exit'() {
 				for (const instruction of dockerfile.getInstructions()) {
@@ -31,7 +61,15 @@ export default defineRule({
 					}
 					const range = instruction.getRange();
 					const base = document.offsetAt(range.start);
+					const fromSecrets = secretVariables(model, instruction);
 					for (const credential of findUrlCredentials(document.getText(range))) {
+						if (
+							!credential.literal &&
+							credential.variables.length > 0 &&
+							credential.variables.every((v) => fromSecrets.has(v))
+						) {
+							continue;
+						}
 						context.report({
 							range: {
 								start: document.positionAt(base + credential.start),

@@ -41,7 +41,7 @@ export default defineRule({
 						continue;
 					}
 					// pip accepts any unambiguous prefix of --no-cache-dir; uv takes --no-cache, -n, and pip's spelling.
-					if (hasFlag(pip.args, uv ? ['-n'] : [], ['--no-cache'])) {
+					if (hasFlag([...pip.generalOptions, ...pip.args], uv ? ['-n'] : [], ['--no-cache'])) {
 						continue;
 					}
 					// A cache on a cache or tmpfs mount never reaches the layer.

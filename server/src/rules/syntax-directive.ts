@@ -84,11 +84,11 @@ export default defineRule({
 				const versionText = `${needed.version[0]}.${needed.version[1]}`;
 				const directive = context.dockerfile.getDirectives().find((d) => d.getName().toLowerCase() === 'syntax');
 				if (!directive) {
-					const first = features[0];
+					// The most demanding feature says which frontend the file needs.
 					context.report({
-						range: first.range,
+						range: needed.range,
 						messageId: 'missing',
-						data: { feature: first.name, version: `${first.version[0]}.${first.version[1]}` },
+						data: { feature: needed.name, version: versionText },
 						fix: (fixer) => {
 							const bom = context.text.startsWith('\uFEFF') ? 1 : 0;
 							return fixer.insertAt({ line: 0, character: bom }, `# syntax=docker/dockerfile:1${fixer.eol}`);

@@ -1,0 +1,14 @@
+"""A minimal Flask app for the Dockerfile Harden examples. It reads no secrets."""
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def index():
+    return {"status": "ok"}
+
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=8000)
