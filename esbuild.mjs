@@ -17,6 +17,9 @@ const common = {
 	minify: production,
 	logLevel: 'warning',
 	legalComments: 'none',
+	// web-tree-sitter's loader calls createRequire(import.meta.url), which a CommonJS bundle does not have.
+	define: { 'import.meta.url': '__importMetaUrl' },
+	banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 const builds = [

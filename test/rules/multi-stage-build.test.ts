@@ -38,6 +38,18 @@ new RuleTester().run(rule, {
 			output: null,
 		},
 		{
+			name: 'packages are tracked one by one: a purge of one does not remove another installed later',
+			code: 'FROM debian:12\nRUN apt-get install -y libpq-dev\nRUN apt-get purge -y gcc\nRUN apt-get install -y gcc && make',
+			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'libpq-dev, gcc' }, line: 2, column: 5, endLine: 2, endColumn: 33 }],
+			output: null,
+		},
+		{
+			name: 'an install after the apt-mark auto purge is kept',
+			code: 'FROM debian:12\nRUN apt-get install -y gcc && make && apt-mark auto \'.*\' && apt-get purge -y --auto-remove && apt-get install -y g++ && make',
+			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'g++' }, line: 2, column: 95, endLine: 2, endColumn: 117 }],
+			output: null,
+		},
+		{
 			name: 'a virtual package that is never deleted',
 			code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc\nRUN go build ./...',
 			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'gcc' }, line: 2, column: 5, endLine: 2, endColumn: 38 }],

@@ -17,6 +17,8 @@ new RuleTester().run(rule, {
 			code: 'FROM debian:12\nRUN apt-get update && apt-get install -y gosu\nENTRYPOINT ["docker-entrypoint.sh"]',
 		},
 		{ name: 'su-exec installed by apk', code: 'FROM alpine:3.20\nRUN apk add --no-cache su-exec\nENTRYPOINT ["/entrypoint.sh"]' },
+		{ name: 'gosu through sudo', code: 'FROM debian:12\nRUN sudo gosu nobody true' },
+		{ name: 'gosu after tini, no spaces in the JSON', code: 'FROM debian:12\nENTRYPOINT ["tini","--","gosu","app","python"]' },
 		{ name: 'gosu by path in ENTRYPOINT', code: 'FROM debian:12\nCOPY gosu /usr/sbin/gosu\nENTRYPOINT ["/usr/sbin/gosu", "app", "/run.sh"]' },
 		{ name: 'Windows image', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo hi' },
 		{ name: 'root in an earlier stage, user in the final', code: 'FROM alpine:3.20\nUSER root\nRUN apk add x\nUSER nobody' },
@@ -87,6 +89,12 @@ new RuleTester().run(rule, {
 		{
 			name: 'a tool named in an echo does not drop privileges',
 			code: 'FROM debian:12\nRUN echo "use gosu later"',
+			errors: [{ messageId: 'missingUser', line: 1, column: 1, endLine: 1, endColumn: 15 }],
+			output: null,
+		},
+		{
+			name: 'a path in an echo, a git add, or a CMD argument does not drop privileges',
+			code: 'FROM debian:12\nRUN echo /usr/local/bin/gosu && git add gosu\nCMD ["echo", "gosu"]',
 			errors: [{ messageId: 'missingUser', line: 1, column: 1, endLine: 1, endColumn: 15 }],
 			output: null,
 		},

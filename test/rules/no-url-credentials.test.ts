@@ -20,6 +20,12 @@ new RuleTester().run(rule, {
 	],
 	invalid: [
 		{
+			name: 'a variable assigned a literal, not read from the secret',
+			code: 'FROM alpine\nRUN --mount=type=secret,id=gh CRED=hunter2 && curl https://u:${CRED}@files.example.com/x',
+			errors: [{ messageId: 'urlCredentials', data: { host: 'files.example.com' }, line: 2, column: 52, endLine: 2, endColumn: 87 }],
+			output: null,
+		},
+		{
 			name: "the seed's layer 3 pip install",
 			code: 'FROM python:3.11-slim\nARG PYPI_TOKEN\nRUN pip install --extra-index-url https://user:${PYPI_TOKEN}@private.pypi.example.com/ mypackage',
 			errors: [{ messageId: 'urlCredentials', data: { host: 'private.pypi.example.com' }, line: 3, column: 35, endLine: 3, endColumn: 86 }],

@@ -51,6 +51,12 @@ new RuleTester().run(rule, {
 			output: 'FROM python:3.11\nRUN --mount=type=cache,target=/var/cache/apt pip3.11 install --no-cache-dir flask',
 		},
 		{
+			name: 'a cache dir before the sub-command that is not on the mount',
+			code: 'FROM python:3.11\nRUN --mount=type=cache,target=/root/.cache/pip pip --cache-dir /tmp/pc install flask',
+			errors: [{ messageId: 'pipCache', line: 2, column: 48, endLine: 2, endColumn: 85 }],
+			output: 'FROM python:3.11\nRUN --mount=type=cache,target=/root/.cache/pip pip --cache-dir /tmp/pc install --no-cache-dir flask',
+		},
+		{
 			name: 'uv',
 			code: 'FROM python:3.11\nRUN uv pip install --system flask',
 			errors: [{ messageId: 'uvCache', line: 2, column: 5, endLine: 2, endColumn: 34 }],

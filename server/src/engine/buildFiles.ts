@@ -7,30 +7,13 @@ import { flagsOf } from './ast';
 import type { BuildContext } from './context';
 import { normaliseContextPath } from './context';
 import { mountTarget, runMounts } from './commands';
-import type { FileModel, Stage } from './model';
+import { resolveImagePath, type FileModel, type Stage } from './model';
 
-/** POSIX path join and normalisation for image paths. */
-export function resolveImagePath(base: string, path: string): string {
-	const joined = path.startsWith('/') ? path : `${base.replace(/\/+$/, '')}/${path}`;
-	return `/${normaliseContextPath(joined)}`;
-}
+export { resolveImagePath } from './model';
 
-/** The working directory before `instruction` in `stage` (WORKDIR is inherited from ancestor stages). */
+/** The working directory before `instruction` in `stage`. */
 export function workdirAt(model: FileModel, stage: Stage, instruction: Instruction): string {
-	let dir = '/';
-	const vars = model.variablesAt(stage, instruction);
-	for (const i of model.effectiveInstructions(stage)) {
-		if (i === instruction) {
-			break;
-		}
-		if (i.getKeyword() === 'WORKDIR') {
-			const raw = i.getArgumentsContent()?.trim();
-			if (raw) {
-				dir = resolveImagePath(dir, model.expand(raw, vars).value);
-			}
-		}
-	}
-	return dir;
+	return model.workdirAt(stage, instruction);
 }
 
 function isUrl(source: string): boolean {
@@ -90,9 +73,9 @@ export function contextCandidates(
 			add(`${source}/${imagePath.slice(t.length + 1)}`);
 		}
 	}
-	const copies = model
-		.effectiveInstructions(stage)
-		.slice(0, model.effectiveInstructions(stage).indexOf(instruction))
+	const effective = model.effectiveInstructions(stage);
+	const copies = effective
+		.slice(0, effective.indexOf(instruction))
 		.filter((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD')
 		.reverse();
 	for (const copy of copies) {

@@ -15,6 +15,8 @@ export interface Invocation {
 	/** Arguments after the program name. */
 	readonly args: readonly RunWord[];
 	readonly command: RunCommand;
+	/** The wrappers it ran through, outermost first (`['sudo', 'gosu']`). */
+	readonly wrappers: readonly string[];
 }
 
 /** Wrappers and how many option values they take before the real command. */
@@ -42,6 +44,13 @@ export function isWrapper(name: string): boolean {
 	return Object.prototype.hasOwnProperty.call(WRAPPERS, name);
 }
 
+/** The programs a command runs through, outermost first: `sudo gosu app pip install x` → sudo, gosu, pip. */
+export function programChain(command: RunCommand): string[] {
+	const chain: string[] = [];
+	walkWrappers(command, (name) => chain.push(name));
+	return chain;
+}
+
 /**
  * Finds the program a command runs. `sudo -u app env X=1 pip install x` → `pip`. Returns `undefined` for a bare
  * assignment, a declaration, or a program name that is not static.
@@ -50,6 +59,18 @@ export function invocation(command: RunCommand): Invocation | undefined {
 	if (command.declaration) {
 		return undefined;
 	}
+	const wrappers: string[] = [];
+	const found = walkWrappers(command, (name) => wrappers.push(name), wrappers);
+	// The last name visited is the program itself, not a wrapper.
+	wrappers.pop();
+	return found;
+}
+
+function walkWrappers(
+	command: RunCommand,
+	visit: (name: string) => void,
+	wrappers: readonly string[] = [],
+): Invocation | undefined {
 	const words = command.words;
 	let i = 0;
 	while (i < words.length) {
@@ -60,8 +81,10 @@ export function invocation(command: RunCommand): Invocation | undefined {
 		const name = basename(word.value);
 		const wrapper = WRAPPERS[name];
 		if (!wrapper) {
-			return { name, nameWord: word, args: words.slice(i + 1), command };
+			visit(name);
+			return { name, nameWord: word, args: words.slice(i + 1), command, wrappers };
 		}
+		visit(name);
 		i++;
 		let positional = wrapper.positional ?? 0;
 		while (i < words.length) {

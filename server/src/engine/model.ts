@@ -33,6 +33,37 @@ export interface Stage {
 /** A variable's value: a string, or `null` when declared without a value (passed at build time, if at all). */
 export type VariableValue = string | null;
 
+/** What an instruction sees when it runs. */
+interface Snapshot {
+	readonly scope: ReadonlyMap<string, VariableValue>;
+	/** The ENV part of the scope (what a child stage inherits). */
+	readonly env: ReadonlyMap<string, VariableValue>;
+	readonly shell: readonly string[] | undefined;
+	readonly workdir: string;
+}
+
+interface StageState {
+	readonly before: ReadonlyMap<Instruction, Snapshot>;
+	readonly end: Snapshot;
+}
+
+/** POSIX path join and normalisation for image paths (`/app` + `../x` → `/x`). */
+export function resolveImagePath(base: string, path: string): string {
+	const joined = path.startsWith('/') ? path : `${base.replace(/\/+$/, '')}/${path}`;
+	const parts: string[] = [];
+	for (const part of joined.split('/')) {
+		if (part === '' || part === '.') {
+			continue;
+		}
+		if (part === '..') {
+			parts.pop();
+		} else {
+			parts.push(part);
+		}
+	}
+	return `/${parts.join('/')}`;
+}
+
 interface MutableStage extends Omit<Stage, 'instructions' | 'parent' | 'isFinal'> {
 	instructions: Instruction[];
 	parent: Stage | undefined;
@@ -55,6 +86,8 @@ export class FileModel {
 	readonly globalArgs: ReadonlyMap<string, VariableValue>;
 	private readonly runs = new Map<Instruction, RunScript>();
 	private readonly stageOfInstruction = new Map<Instruction, Stage>();
+	private readonly effective = new Map<Stage, readonly Instruction[]>();
+	private readonly states = new Map<Stage, StageState>();
 
 	constructor(
 		readonly document: TextDocument,
@@ -143,25 +176,24 @@ export class FileModel {
 		return chain;
 	}
 
-	/** The instructions that affect `stage`, oldest first: its ancestors' then its own. */
-	effectiveInstructions(stage: Stage): Instruction[] {
-		return this.lineage(stage)
-			.reverse()
-			.flatMap((s) => s.instructions);
+	/** The instructions that affect `stage`, oldest first: its ancestors' then its own (memoised). */
+	effectiveInstructions(stage: Stage): readonly Instruction[] {
+		let list = this.effective.get(stage);
+		if (!list) {
+			list = [...(stage.parent ? this.effectiveInstructions(stage.parent) : []), ...stage.instructions];
+			this.effective.set(stage, list);
+		}
+		return list;
 	}
 
 	/** The shell a RUN in `stage` uses (`SHELL` instruction), or `undefined` for the default. */
-	shellAt(stage: Stage, instruction: Instruction): string[] | undefined {
-		let shell: string[] | undefined;
-		for (const i of this.effectiveInstructions(stage)) {
-			if (i === instruction) {
-				break;
-			}
-			if (i.getKeyword() === 'SHELL') {
-				shell = shellWords(i) ?? shell;
-			}
-		}
-		return shell;
+	shellAt(stage: Stage, instruction: Instruction): readonly string[] | undefined {
+		return this.state(stage).before.get(instruction)?.shell;
+	}
+
+	/** The working directory before `instruction` (WORKDIR is inherited from ancestor stages). */
+	workdirAt(stage: Stage, instruction: Instruction): string {
+		return this.state(stage).before.get(instruction)?.workdir ?? '/';
 	}
 
 	/** The shell commands of a RUN instruction (memoised). */
@@ -177,40 +209,67 @@ export class FileModel {
 	}
 
 	/**
-	 * The ARG and ENV variables a build sees at `instruction` in `stage`: ENV inherited from ancestor stages, the
-	 * stage's own ARGs (a redeclared global ARG takes the global default) and ENVs, in order.
+	 * The ARG and ENV variables a build sees at `instruction` in `stage` (at the end of the stage without one): ENV
+	 * inherited from ancestor stages, the stage's own ARGs (a redeclared global ARG takes the global default) and
+	 * ENVs, in order. ENV values are expanded with the ARGs of the stage that declares them; ARGs do not cross into
+	 * child stages; an ENV wins over an ARG of the same name.
 	 */
-	variablesAt(stage: Stage, instruction?: Instruction): Map<string, VariableValue> {
-		// ENV crosses into stages built on this one; ARG does not, but ENV values are expanded with the ARGs of the
-		// stage that declares them. An ENV wins over an ARG of the same name.
-		const env = new Map<string, VariableValue>();
-		let scope = new Map<string, VariableValue>();
-		for (const s of this.lineage(stage).reverse()) {
-			scope = new Map(env);
-			for (const i of s.instructions) {
-				if (s === stage && i === instruction) {
-					return scope;
-				}
-				const keyword = i.getKeyword();
-				if (keyword !== 'ARG' && keyword !== 'ENV') {
-					continue;
-				}
+	variablesAt(stage: Stage, instruction?: Instruction): ReadonlyMap<string, VariableValue> {
+		const state = this.state(stage);
+		return (instruction && state.before.get(instruction)?.scope) ?? state.end.scope;
+	}
+
+	/**
+	 * Computes, in one pass per stage, what each instruction sees: variables, shell and working directory. Values
+	 * are shared between instructions until an ARG/ENV/SHELL/WORKDIR changes them, so a file of n instructions costs
+	 * O(n) instead of O(n²) when every RUN asks.
+	 */
+	private state(stage: Stage): StageState {
+		let state = this.states.get(stage);
+		if (state) {
+			return state;
+		}
+		const inherited = stage.parent ? this.state(stage.parent).end : undefined;
+		const env = new Map(inherited?.env ?? []);
+		let current: Snapshot = {
+			scope: new Map(env),
+			env,
+			shell: inherited?.shell,
+			workdir: inherited?.workdir ?? '/',
+		};
+		const before = new Map<Instruction, Snapshot>();
+		for (const i of stage.instructions) {
+			before.set(i, current);
+			const keyword = i.getKeyword();
+			if (keyword === 'ARG' || keyword === 'ENV') {
+				const scope = new Map(current.scope);
+				const nextEnv = new Map(current.env);
 				for (const property of propertiesOf(i)) {
 					const name = property.getName();
 					const raw = property.getValue();
 					if (keyword === 'ARG') {
-						if (!env.has(name)) {
+						if (!nextEnv.has(name)) {
 							scope.set(name, raw === null ? (this.globalArgs.get(name) ?? null) : this.expand(raw, scope).value);
 						}
 					} else {
 						const value = raw === null ? '' : this.expand(raw, scope).value;
 						scope.set(name, value);
-						env.set(name, value);
+						nextEnv.set(name, value);
 					}
+				}
+				current = { ...current, scope, env: nextEnv };
+			} else if (keyword === 'SHELL') {
+				current = { ...current, shell: shellWords(i) ?? current.shell };
+			} else if (keyword === 'WORKDIR') {
+				const raw = i.getArgumentsContent()?.trim();
+				if (raw) {
+					current = { ...current, workdir: resolveImagePath(current.workdir, this.expand(raw, current.scope).value) };
 				}
 			}
 		}
-		return scope;
+		state = { before, end: current };
+		this.states.set(stage, state);
+		return state;
 	}
 
 	/** Expands Dockerfile variables with the given scope. */

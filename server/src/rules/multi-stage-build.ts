@@ -119,57 +119,58 @@ export default defineRule({
 					return;
 				}
 				const stage = model.stages[0];
-				const installed: { inv: Invocation; names: string[]; virtual: string | undefined; built: boolean }[] = [];
-				const removed = new Set<string>();
-				// `apt-mark auto '.*'` then `apt-get purge --auto-remove`: every package not marked manual goes.
+				// Replay installs, builds and removals in order, package by package.
+				const present = new Map<string, { inv: Invocation; built: boolean; apt: boolean }>();
+				const virtuals = new Map<string, string[]>();
+				// `apt-mark auto '.*'` then `apt-get purge --auto-remove`: every package installed so far goes.
 				let markedAuto = false;
-				let autoRemoved = false;
 				for (const instruction of stage.instructions) {
 					if (instruction.getKeyword() !== 'RUN') {
 						continue;
 					}
 					for (const inv of runInvocations(model, instruction)) {
-						if (isBuildStep(inv)) {
-							installed.forEach((i) => (i.built = true));
-						}
-						const manager = MANAGERS[inv.name];
+						const apt = inv.name === 'apt-get' || inv.name === 'apt';
 						const sub = subcommand(inv);
-						if (inv.name === 'apt-mark' && sub === 'auto' && installed.length > 0) {
+						if (isBuildStep(inv)) {
+							present.forEach((p) => (p.built = true));
+						}
+						if (inv.name === 'apt-mark' && sub === 'auto') {
 							markedAuto = true;
 						}
-						if (
-							(inv.name === 'apt-get' || inv.name === 'apt') &&
-							(sub === 'autoremove' || inv.args.some((a) => a.value === '--auto-remove'))
-						) {
-							autoRemoved = true;
+						if (apt && markedAuto && (sub === 'autoremove' || inv.args.some((a) => a.value === '--auto-remove'))) {
+							for (const [name, p] of present) {
+								if (p.apt) {
+									present.delete(name);
+								}
+							}
+							markedAuto = false;
 						}
+						const manager = MANAGERS[inv.name];
 						if (!manager || !sub) {
 							continue;
 						}
 						const { names, virtual } = packages(inv);
 						if (manager.install.includes(sub)) {
 							const build = names.filter((n) => BUILD_PACKAGE.test(n));
-							if (build.length > 0) {
-								installed.push({ inv, names: build, virtual, built: false });
+							build.forEach((n) => present.set(n, { inv, built: false, apt }));
+							if (virtual) {
+								virtuals.set(virtual, [...(virtuals.get(virtual) ?? []), ...build]);
 							}
-						} else if (manager.remove.includes(sub) && installed.length > 0) {
-							// A removal counts only after the install it undoes.
-							names.forEach((n) => removed.add(n));
+						} else if (manager.remove.includes(sub)) {
+							for (const name of names) {
+								(virtuals.get(name) ?? [name]).forEach((n) => present.delete(n));
+							}
 						}
 					}
 				}
-				const aptPurgedAll = markedAuto && autoRemoved;
 				// Tools installed for users of the image (a dev container, a notebook) and never used by the build are
 				// the image's purpose, not a leftover of building it.
-				const kept = installed
-					.filter((i) => i.built)
-					.filter((i) => !(i.virtual && removed.has(i.virtual)))
-					.filter((i) => !(aptPurgedAll && (i.inv.name === 'apt-get' || i.inv.name === 'apt')))
-					.map((i) => ({ ...i, names: i.names.filter((n) => !removed.has(n)) }))
-					.filter((i) => i.names.length > 0);
-				if (kept.length === 0) {
+				const keptNames = [...present].filter(([, p]) => p.built);
+				if (keptNames.length === 0) {
 					return;
 				}
+				const firstInv = keptNames.map(([, p]) => p.inv).sort((a, b) => a.nameWord.start - b.nameWord.start)[0];
+				const kept = [{ inv: firstInv, names: keptNames.map(([n]) => n) }];
 				const first = kept[0];
 				const all = [...new Set(kept.flatMap((k) => k.names))];
 				const listed = all.slice(0, 3).join(', ') + (all.length > 3 ? `, +${all.length - 3} more` : '');

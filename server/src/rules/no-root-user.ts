@@ -1,4 +1,6 @@
 import type { Instruction } from 'dockerfile-ast';
+import { jsonStringsOf } from '../engine/ast';
+import { invocation, programChain } from '../engine/commands';
 import { basename, type RunCommand } from '../engine/runScript';
 import type { ImageRef } from '../engine/imageRef';
 import { registryOf, repositoryOf } from '../engine/imageRef';
@@ -49,28 +51,55 @@ function isWindowsImage(image: ImageRef): boolean {
 	return /(^|\/)windows(\/|$)|servercore|nanoserver|windowsservercore|ltsc20\d\d/.test(text);
 }
 
-/** Package managers' install sub-commands, to see `apt-get install gosu`. */
-const INSTALLS = new Set(['install', 'add']);
+/** Package managers and their install sub-commands, to see `apt-get install gosu`. */
+const PACKAGE_INSTALLS: Record<string, string> = {
+	'apt-get': 'install',
+	apt: 'install',
+	apk: 'add',
+	yum: 'install',
+	dnf: 'install',
+	microdnf: 'install',
+	zypper: 'install',
+};
+
+/** Programs that only print their arguments. */
+const PRINTERS = new Set(['echo', 'printf']);
 
 /**
- * Whether a command runs, installs or places a privilege-dropping tool: run as the command (`gosu nobody true`),
- * installed by a package manager (`apk add su-exec`), or named by path (`wget -O /usr/local/bin/gosu …`).
- * A bare word elsewhere (`echo gosu`) does not count.
+ * Whether a command runs, installs or places a privilege-dropping tool: run as the command, also through
+ * wrappers (`sudo gosu nobody true`), installed by a package manager (`apk add su-exec`), or named by path by a
+ * command that places it (`wget -O /usr/local/bin/gosu …`, `chmod +x /usr/local/bin/gosu`). A word in an `echo`
+ * does not count.
  */
 function mentionsDropper(command: RunCommand): boolean {
-	const [first, ...rest] = command.words;
-	if (!first) {
-		return false;
-	}
-	if (PRIVILEGE_DROPPERS.has(basename(first.value))) {
+	if (programChain(command).some((name) => PRIVILEGE_DROPPERS.has(name))) {
 		return true;
 	}
-	const installing = rest.some((w) => INSTALLS.has(w.value));
-	return rest.some(
+	const inv = invocation(command);
+	if (!inv || PRINTERS.has(inv.name)) {
+		return false;
+	}
+	const install = PACKAGE_INSTALLS[inv.name];
+	const installing = install !== undefined && inv.args.some((a) => a.value === install);
+	return inv.args.some(
 		(w) =>
 			(w.value.includes('/') && PRIVILEGE_DROPPERS.has(basename(w.value))) ||
 			(installing && PRIVILEGE_DROPPERS.has(w.value)),
 	);
+}
+
+/** Init processes that run the real program (`["tini", "--", "gosu", …]`). */
+const INITS = new Set(['tini', 'dumb-init', 'catatonit']);
+
+/** The program an ENTRYPOINT or CMD runs, skipping an init process and its options. */
+function entrypointProgram(instruction: Instruction): string | undefined {
+	const json = jsonStringsOf(instruction).map((s) => s.getJSONValue());
+	const words = json.length > 0 ? json : instruction.getArguments().map((a) => a.getValue());
+	let i = 0;
+	while (i < words.length && (INITS.has(basename(words[i])) || words[i].startsWith('-'))) {
+		i++;
+	}
+	return words[i] === undefined ? undefined : basename(words[i]);
 }
 
 function isRoot(user: string): boolean {
@@ -113,10 +142,8 @@ export default defineRule<'missingUser' | 'missingUserUnknownBase' | 'rootUser'>
 				}
 				for (const i of s.instructions) {
 					const keyword = i.getKeyword();
-					if (
-						(keyword === 'ENTRYPOINT' || keyword === 'CMD') &&
-						i.getArguments().some((a) => PRIVILEGE_DROPPERS.has(basename(a.getValue().replace(/[[\]",]/g, ''))))
-					) {
+					const program = keyword === 'ENTRYPOINT' || keyword === 'CMD' ? entrypointProgram(i) : undefined;
+					if (program && PRIVILEGE_DROPPERS.has(program)) {
 						return true;
 					}
 				}

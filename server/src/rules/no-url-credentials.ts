@@ -1,5 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
-import { runMounts } from '../engine/commands';
+import { mountTarget, runMounts } from '../engine/commands';
 import type { FileModel } from '../engine/model';
 import { findUrlCredentials } from '../engine/secrets';
 import { defineRule } from './types';
@@ -8,8 +8,8 @@ import { defineRule } from './types';
 const SKIPPED = new Set(['ARG', 'ENV']);
 
 /**
- * Variables a RUN takes from a secret mount: `env=` of a `type=secret` mount, and variables the RUN assigns itself
- * when it has a secret mount (`TOKEN=$(cat /run/secrets/token)`). A URL built from them never reaches the image.
+ * Variables a RUN takes from a secret mount: `env=` of a `type=secret` mount, and variables the RUN assigns from
+ * the mounted file (`TOKEN=$(cat /run/secrets/token)`). A URL built from them never reaches the image.
  */
 function secretVariables(model: FileModel, instruction: Instruction): Set<string> {
 	const names = new Set<string>();
@@ -20,15 +20,24 @@ function secretVariables(model: FileModel, instruction: Instruction): Set<string
 	if (secrets.length === 0) {
 		return names;
 	}
+	const files: string[] = [];
 	for (const mount of secrets) {
 		const env = mount.get('env');
 		if (env) {
 			names.add(env);
 		}
+		const id = mount.get('id');
+		const target = mountTarget(mount) ?? (id ? `/run/secrets/${id}` : undefined);
+		if (target) {
+			files.push(target);
+		}
 	}
 	for (const command of model.runScript(instruction).commands) {
 		for (const assignment of command.assignments) {
-			names.add(assignment.value.slice(0, Math.max(0, assignment.value.indexOf('='))));
+			const eq = assignment.value.indexOf('=');
+			if (eq > 0 && files.some((f) => assignment.value.includes(f, eq))) {
+				names.add(assignment.value.slice(0, eq));
+			}
 		}
 	}
 	return names;

@@ -46,7 +46,7 @@ export default defineRule({
 					}
 					// A cache on a cache or tmpfs mount never reaches the layer.
 					const cacheDir =
-						optionValues(pip.args, [], ['--cache-dir'])[0]?.value ??
+						optionValues([...pip.generalOptions, ...pip.args], [], ['--cache-dir'])[0]?.value ??
 						(uv ? vars.get('UV_CACHE_DIR') : vars.get('PIP_CACHE_DIR')) ??
 						undefined;
 					const onMount = cacheMounts.some((target) =>

@@ -31,8 +31,11 @@ export default defineRule({
 		return {
 			RUN(instruction, stage) {
 				const vars = model.variablesAt(stage, instruction);
-				const envValue = vars.get('PIP_REQUIRE_HASHES') ?? vars.get('UV_REQUIRE_HASHES');
-				if (typeof envValue === 'string' && !FALSE_VALUES.has(envValue.toLowerCase())) {
+				const enabled = (name: string): boolean => {
+					const value = vars.get(name);
+					return typeof value === 'string' && !FALSE_VALUES.has(value.toLowerCase());
+				};
+				if (enabled('PIP_REQUIRE_HASHES') || enabled('UV_REQUIRE_HASHES')) {
 					return;
 				}
 				for (const inv of runInvocations(model, instruction)) {
