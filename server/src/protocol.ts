@@ -24,6 +24,10 @@ export const ServerCommands = {
 	applyAllFixes: 'dockerfileHarden.server.applyAllFixes',
 	addSuppression: 'dockerfileHarden.server.addSuppression',
 	languageService: 'dockerfileHarden.server.languageService',
+	/** Opens a rule's documentation page (`window/showDocument`, external). Argument: {@link ShowDocsParams}. */
+	showDocs: 'dockerfileHarden.server.showDocs',
+	/** Returns the rule catalogue as {@link RuleInfo}[] (for the client's "Show Rule Documentation" pick). */
+	listRules: 'dockerfileHarden.server.listRules',
 } as const;
 
 /** Code action kind for fix-on-save. */
@@ -173,4 +177,44 @@ export interface DiagnosticData {
 /** URL of a rule's documentation page. */
 export function docsUrl(ruleId: string, ruleName: string): string {
 	return `${DOCS_BASE_URL}${ruleId}-${ruleName}.md`;
+}
+
+/** The configuration section the server pulls (`workspace/configuration`) and the prefix of every setting. */
+export const CONFIGURATION_SECTION = 'dockerfileHarden';
+
+/** Argument of {@link ServerCommands.applyAllFixes}. */
+export interface ApplyAllFixesParams {
+	readonly uri: string;
+	/** The document version the user saw; the server refuses to edit a newer one. */
+	readonly version?: number;
+	/** Apply `review` fixes too (Harden Dockerfile), not only `safe` ones. Never `network` fixes. */
+	readonly includeReview?: boolean;
+}
+
+/** What {@link ServerCommands.applyAllFixes} returns, so the client can tell the user what happened. */
+export interface ApplyAllFixesResult {
+	/**
+	 * `applied`: the edit was applied; `nothing`: no fix applied to this text; `stale`: the document changed since
+	 * `version`; `rejected`: the client refused the edit; `unknownDocument`: the server has no such open document.
+	 */
+	readonly outcome: 'applied' | 'nothing' | 'stale' | 'rejected' | 'unknownDocument';
+	/** Number of fixes applied (over every pass). */
+	readonly applied: number;
+	/** Findings left after the fixes. */
+	readonly remaining: number;
+	/** `DH402: Add --no-cache-dir to pip install`, one per applied fix, in the order applied. */
+	readonly titles: readonly string[];
+}
+
+/** Argument of {@link ServerCommands.showDocs}. */
+export interface ShowDocsParams {
+	readonly ruleId: string;
+}
+
+/** One rule of the catalogue, as {@link ServerCommands.listRules} returns it. */
+export interface RuleInfo {
+	readonly id: string;
+	readonly name: string;
+	readonly summary: string;
+	readonly url: string;
 }

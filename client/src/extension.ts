@@ -1,0 +1,72 @@
+/**
+ * Activation: starts the language server and registers the user commands. Everything testable lives in
+ * languageClient.ts and commands.ts.
+ */
+import * as vscode from 'vscode';
+import {
+	DidChangeConfigurationNotification,
+	ExecuteCommandRequest,
+	LanguageClient,
+	TransportKind,
+} from 'vscode-languageclient/node';
+import { createCommands } from './commands';
+import {
+	CLIENT_ID,
+	CLIENT_NAME,
+	OTHER_DOCKERFILE_EXTENSIONS,
+	createClientOptions,
+	createServerOptions,
+} from './languageClient';
+
+let client: LanguageClient | undefined;
+
+/** Starts the client. */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+	const outputChannel = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
+	const otherDockerfileExtensionPresent = (): boolean =>
+		OTHER_DOCKERFILE_EXTENSIONS.some((id) => vscode.extensions.getExtension(id) !== undefined);
+	const languageClient = new LanguageClient(
+		CLIENT_ID,
+		CLIENT_NAME,
+		createServerOptions(context.asAbsolutePath('dist/server.js'), TransportKind.ipc),
+		createClientOptions({ outputChannel, otherDockerfileExtensionPresent }),
+	);
+	client = languageClient;
+	const handlers = createCommands({
+		executeServerCommand: (command, args) =>
+			languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: [...args] }),
+		activeDocument: () => {
+			const document = vscode.window.activeTextEditor?.document;
+			return document && { uri: document.uri.toString(), version: document.version, languageId: document.languageId };
+		},
+		showInformationMessage: (message) => vscode.window.showInformationMessage(message),
+		showWarningMessage: (message) => vscode.window.showWarningMessage(message),
+		showErrorMessage: (message) => vscode.window.showErrorMessage(message),
+		pick: (items, placeHolder) => vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true }),
+		openExternal: (url) => vscode.env.openExternal(vscode.Uri.parse(url)),
+		showOutput: () => outputChannel.show(),
+	});
+	for (const [id, handler] of Object.entries(handlers)) {
+		context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+	}
+	// Installing or removing a Docker extension changes what `languageFeatures: auto` means: make the server re-read.
+	context.subscriptions.push(
+		vscode.extensions.onDidChange(() => {
+			if (languageClient.isRunning()) {
+				languageClient
+					.sendNotification(DidChangeConfigurationNotification.type, { settings: null })
+					.catch((error: unknown) =>
+						outputChannel.error(`Telling the server about extensions failed: ${String(error)}`),
+					);
+			}
+		}),
+		outputChannel,
+	);
+	await languageClient.start();
+}
+
+/** Stops the client (and with it the server). */
+export async function deactivate(): Promise<void> {
+	await client?.stop();
+	client = undefined;
+}

@@ -1,0 +1,89 @@
+/**
+ * Builds the language client's options. Pure: everything from VS Code comes in as a parameter, so this module runs
+ * in plain Node tests (`vscode` cannot be loaded outside an extension host).
+ */
+import type { LogOutputChannel } from 'vscode';
+import type { ConfigurationItem } from 'vscode-languageclient';
+import type { LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { CONFIGURATION_SECTION } from '../../server/src/protocol';
+
+/** Client id: VS Code reads the trace level from `<id>.trace.server`. */
+export const CLIENT_ID = 'dockerfileHarden';
+
+/** Display name, also the output channel's name. */
+export const CLIENT_NAME = 'Dockerfile Harden';
+
+/**
+ * Extensions that bring their own Dockerfile completion, hover and formatting; with any of them present,
+ * `languageFeatures: auto` means off so nothing shows twice.
+ */
+export const OTHER_DOCKERFILE_EXTENSIONS = [
+	'docker.docker',
+	'ms-azuretools.vscode-containers',
+	'ms-azuretools.vscode-docker',
+] as const;
+
+/** Dockerfiles on disk and unsaved ones. */
+export const DOCUMENT_SELECTOR = [
+	{ scheme: 'file', language: 'dockerfile' },
+	{ scheme: 'untitled', language: 'dockerfile' },
+];
+
+/** How to start the bundled server; the debug launch waits for an inspector on port 6009. */
+export function createServerOptions(serverModule: string, transport: TransportKind): ServerOptions {
+	return {
+		run: { module: serverModule, transport },
+		debug: { module: serverModule, transport, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+	};
+}
+
+/** What `languageFeatures` means for the server: `auto` becomes `on` or `off`. */
+export function resolveLanguageFeatures(mode: unknown, otherExtensionPresent: boolean): unknown {
+	if (mode === 'auto' || mode === undefined) {
+		return otherExtensionPresent ? 'off' : 'on';
+	}
+	return mode;
+}
+
+/** Rewrites the client's answer to `workspace/configuration` so `auto` never reaches the server. */
+export function rewriteConfiguration(
+	items: readonly ConfigurationItem[],
+	results: readonly unknown[],
+	otherExtensionPresent: boolean,
+): unknown[] {
+	return results.map((result, i) => {
+		if (items[i]?.section !== CONFIGURATION_SECTION) {
+			return result;
+		}
+		const settings =
+			typeof result === 'object' && result !== null && !Array.isArray(result)
+				? (result as Record<string, unknown>)
+				: {};
+		return { ...settings, languageFeatures: resolveLanguageFeatures(settings.languageFeatures, otherExtensionPresent) };
+	});
+}
+
+/** What the client options need from VS Code. */
+export interface ClientOptionsDeps {
+	readonly outputChannel: LogOutputChannel;
+	/** Whether Docker DX, Container Tools or the Docker extension is installed and enabled. */
+	readonly otherDockerfileExtensionPresent: () => boolean;
+}
+
+/** The language client's options. */
+export function createClientOptions(deps: ClientOptionsDeps): LanguageClientOptions {
+	return {
+		documentSelector: DOCUMENT_SELECTOR,
+		outputChannel: deps.outputChannel,
+		middleware: {
+			workspace: {
+				configuration: async (params, token, next) => {
+					const results = await next(params, token);
+					return Array.isArray(results)
+						? rewriteConfiguration(params.items, results, deps.otherDockerfileExtensionPresent())
+						: results;
+				},
+			},
+		},
+	};
+}

@@ -1,0 +1,79 @@
+/**
+ * Per-document settings, pulled from the client (`workspace/configuration` with the document's URI as scope) and
+ * cached as promises so concurrent analyses of one document share one request. Settings are never kept in a global
+ * when the client can answer per resource (vscode-eslint's rule): a folder can configure its Dockerfiles differently.
+ */
+import type { Connection } from 'vscode-languageserver/node';
+import { connectionLog, type ServerLog } from './features/diagnostics';
+import { CONFIGURATION_SECTION, DEFAULT_SETTINGS, normalizeSettings, type Settings } from './protocol';
+
+/** Cache key for the settings without a resource scope (window level). */
+const GLOBAL_KEY = '';
+
+/** Where the server gets settings from. */
+export class DocumentSettings {
+	private readonly cache = new Map<string, Promise<Settings>>();
+	private fallback: Settings = DEFAULT_SETTINGS;
+	private readonly log: ServerLog;
+
+	/**
+	 * @param connection the server's connection
+	 * @param canPull whether the client answers `workspace/configuration` (known after `initialize`)
+	 */
+	constructor(
+		private readonly connection: Connection,
+		private readonly canPull: () => boolean,
+	) {
+		this.log = connectionLog(connection);
+	}
+
+	/** The settings of the document at `uri`. Never rejects: a failed request gives the defaults. */
+	get(uri: string): Promise<Settings> {
+		return this.pull(uri);
+	}
+
+	/** The settings without a resource scope, for decisions that are not per document (language features). */
+	global(): Promise<Settings> {
+		return this.pull(GLOBAL_KEY);
+	}
+
+	/**
+	 * Forgets every cached value (on `workspace/didChangeConfiguration`). A client that cannot be asked sends the
+	 * settings in the notification instead: they become the values for every document.
+	 */
+	clear(pushed?: unknown): void {
+		this.cache.clear();
+		if (!this.canPull() && pushed !== undefined) {
+			const section =
+				typeof pushed === 'object' && pushed !== null
+					? (pushed as Record<string, unknown>)[CONFIGURATION_SECTION]
+					: undefined;
+			this.fallback = normalizeSettings(section);
+		}
+	}
+
+	/** Drops a closed document's entry. */
+	delete(uri: string): void {
+		this.cache.delete(uri);
+	}
+
+	private pull(key: string): Promise<Settings> {
+		if (!this.canPull()) {
+			return Promise.resolve(this.fallback);
+		}
+		let settings = this.cache.get(key);
+		if (!settings) {
+			const item =
+				key === GLOBAL_KEY ? { section: CONFIGURATION_SECTION } : { scopeUri: key, section: CONFIGURATION_SECTION };
+			settings = this.connection.workspace.getConfiguration(item).then(
+				(raw: unknown) => normalizeSettings(raw),
+				(error: unknown) => {
+					this.log.error(`Reading the ${CONFIGURATION_SECTION} settings failed; using the defaults: ${String(error)}`);
+					return DEFAULT_SETTINGS;
+				},
+			);
+			this.cache.set(key, settings);
+		}
+		return settings;
+	}
+}

@@ -1,0 +1,112 @@
+/**
+ * The bundled server (dist/server.js, what `dockerfile-harden-server --stdio` runs) started as other editors start
+ * it: proves the bundle loads, finds its WebAssembly files, answers over stdio, writes nothing else to stdout, and
+ * exits with 0 after shutdown + exit. Run `npm run bundle` first (`npm test` does).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import {
+	createProtocolConnection,
+	DidOpenTextDocumentNotification,
+	ExitNotification,
+	InitializedNotification,
+	InitializeRequest,
+	PublishDiagnosticsNotification,
+	ShutdownRequest,
+	StreamMessageReader,
+	StreamMessageWriter,
+	type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { lint } from '../../server/src/engine/lint';
+import { loadShellParser } from '../../server/src/node/shellParser';
+import { REPO_ROOT } from '../harness/lsp';
+
+const SERVER = path.join(REPO_ROOT, 'dist/server.js');
+const TEXT = 'FROM python:3.12\nRUN pip install -r requirements.txt\n';
+
+/** Splits stdout into LSP frames; throws on anything that is not a frame. */
+function frames(stdout: Buffer): string[] {
+	const bodies: string[] = [];
+	let rest = stdout;
+	while (rest.length > 0) {
+		const headerEnd = rest.indexOf('\r\n\r\n');
+		assert.ok(headerEnd > 0, `not an LSP header: ${JSON.stringify(rest.subarray(0, 80).toString())}`);
+		const header = rest.subarray(0, headerEnd).toString('ascii');
+		const length = /^Content-Length: (\d+)$/im.exec(header);
+		assert.ok(length, `no Content-Length in ${JSON.stringify(header)}`);
+		const start = headerEnd + 4;
+		const end = start + Number(length[1]);
+		assert.ok(end <= rest.length, 'truncated frame');
+		bodies.push(rest.subarray(start, end).toString('utf8'));
+		rest = rest.subarray(end);
+	}
+	return bodies;
+}
+
+void describe('dist/server.js --stdio', () => {
+	before(() => loadShellParser());
+
+	it('initializes, publishes diagnostics, and exits with 0 after shutdown and exit', { timeout: 30_000 }, async () => {
+		assert.ok(existsSync(SERVER), `${SERVER} is missing: run npm run bundle first`);
+		const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+		const stdout: Buffer[] = [];
+		const stderr: Buffer[] = [];
+		child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+		child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+		const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+		const connection = createProtocolConnection(
+			new StreamMessageReader(child.stdout),
+			new StreamMessageWriter(child.stdin),
+		);
+		const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
+			connection.onNotification(PublishDiagnosticsNotification.type, resolve);
+		});
+		connection.listen();
+
+		try {
+			const result = await connection.sendRequest(InitializeRequest.type, {
+				processId: process.pid,
+				rootUri: null,
+				capabilities: {},
+			});
+			assert.equal(result.serverInfo?.name, 'dockerfile-harden');
+			assert.ok(result.capabilities.executeCommandProvider?.commands.includes('dockerfileHarden.server.applyAllFixes'));
+			await connection.sendNotification(InitializedNotification.type, {});
+			await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+				textDocument: {
+					uri: 'untitled:Dockerfile',
+					languageId: 'dockerfile',
+					version: 1,
+					text: TEXT,
+				},
+			});
+			const published = await diagnostics;
+			assert.equal(published.version, 1);
+			// The same findings as the engine in this process; DH401/DH402 need the bundled shell parser (WebAssembly
+			// beside dist/server.js).
+			const codes = published.diagnostics.map((d) => d.code);
+			assert.ok(codes.includes('DH401') && codes.includes('DH402'), codes.join());
+			assert.deepEqual(
+				published.diagnostics.filter((d) => d.source === 'dockerfile-harden').map((d) => [d.code, d.range.start.line]),
+				lint(TEXT).diagnostics.map((d) => [d.code, d.range.start.line]),
+			);
+
+			await connection.sendRequest(ShutdownRequest.type);
+			await connection.sendNotification(ExitNotification.type);
+			const code = await exited;
+			connection.dispose();
+			assert.equal(code, 0, `exit code; stderr: ${Buffer.concat(stderr).toString()}`);
+			for (const body of frames(Buffer.concat(stdout))) {
+				assert.equal((JSON.parse(body) as { jsonrpc: string }).jsonrpc, '2.0');
+			}
+		} finally {
+			// A failed assertion must not leave the server running (it would keep the test process alive).
+			if (child.exitCode === null) {
+				child.kill();
+			}
+		}
+	});
+});
