@@ -5,6 +5,7 @@
 import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { jsonStringsOf, propertiesOf } from './ast';
+import { normaliseContextPath } from './context';
 import { parseImageRef, type ImageRef } from './imageRef';
 import { analyseRun, type RunScript } from './runScript';
 import { expandVariables, type Expansion } from './variables';
@@ -49,19 +50,7 @@ interface StageState {
 
 /** POSIX path join and normalisation for image paths (`/app` + `../x` → `/x`). */
 export function resolveImagePath(base: string, path: string): string {
-	const joined = path.startsWith('/') ? path : `${base.replace(/\/+$/, '')}/${path}`;
-	const parts: string[] = [];
-	for (const part of joined.split('/')) {
-		if (part === '' || part === '.') {
-			continue;
-		}
-		if (part === '..') {
-			parts.pop();
-		} else {
-			parts.push(part);
-		}
-	}
-	return `/${parts.join('/')}`;
+	return `/${normaliseContextPath(path.startsWith('/') ? path : `${base}/${path}`)}`;
 }
 
 interface MutableStage extends Omit<Stage, 'instructions' | 'parent' | 'isFinal'> {

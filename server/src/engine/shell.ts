@@ -211,71 +211,60 @@ function heredocBodies(command: Node): { start: number; end: number }[] {
 	return bodies;
 }
 
-function toCommand(node: Node, pipeline: number | undefined, pipeIndex: number): ShellCommand {
+/**
+ * Builds a command from a node's children: `variable_assignment` children become assignments, the others that
+ * `isWord` accepts become words.
+ */
+function commandFrom(
+	node: Node,
+	children: readonly (Node | null)[],
+	isWord: (child: Node) => boolean,
+	extra: Pick<ShellCommand, 'pipeline' | 'pipeIndex' | 'declaration' | 'heredocs'>,
+): ShellCommand {
 	const assignments: ShellWord[] = [];
 	const words: ShellWord[] = [];
-	for (const child of node.namedChildren) {
+	for (const child of children) {
 		if (!child) {
 			continue;
 		}
 		if (child.type === 'variable_assignment') {
 			assignments.push(toWord(child));
-		} else if (child.type === 'command_name') {
-			const inner = child.firstNamedChild ?? child;
-			words.push(toWord(inner));
-		} else if (!child.type.endsWith('redirect') && child.type !== 'comment') {
-			words.push(toWord(child));
+		} else if (isWord(child)) {
+			// A command name node wraps the word that names the program.
+			words.push(toWord(child.type === 'command_name' ? (child.firstNamedChild ?? child) : child));
 		}
 	}
-	return {
-		assignments,
-		words,
-		start: node.startIndex,
-		end: node.endIndex,
+	return { assignments, words, start: node.startIndex, end: node.endIndex, ...extra };
+}
+
+function toCommand(node: Node, pipeline: number | undefined, pipeIndex: number): ShellCommand {
+	return commandFrom(node, node.namedChildren, (c) => !c.type.endsWith('redirect') && c.type !== 'comment', {
 		pipeline,
 		pipeIndex,
 		declaration: false,
 		heredocs: heredocBodies(node),
-	};
+	});
 }
 
+/** `export X=1 Y`, `declare -r X`, `local x`: the keyword and its arguments are words. */
 function toDeclaration(node: Node): ShellCommand {
-	const assignments: ShellWord[] = [];
-	const words: ShellWord[] = [];
-	for (const child of node.children) {
-		if (!child) {
-			continue;
-		}
-		if (child.type === 'variable_assignment') {
-			assignments.push(toWord(child));
-		} else if (DECLARATION_KEYWORDS.has(child.type) || child.isNamed) {
-			words.push(toWord(child));
-		}
-	}
-	return {
-		assignments,
-		words,
-		start: node.startIndex,
-		end: node.endIndex,
+	return commandFrom(node, node.children, (c) => DECLARATION_KEYWORDS.has(c.type) || c.isNamed, {
 		pipeline: undefined,
 		pipeIndex: 0,
 		declaration: true,
 		heredocs: [],
-	};
+	});
 }
 
+/** `X=1` alone (no command): an assignment in the shell's own environment. */
 function toAssignments(node: Node): ShellCommand {
-	const nodes = node.type === 'variable_assignment' ? [node] : node.namedChildren.filter((c) => c !== null);
-	return {
-		assignments: nodes.filter((c) => c.type === 'variable_assignment').map(toWord),
-		words: [],
-		start: node.startIndex,
-		end: node.endIndex,
+	const children = node.type === 'variable_assignment' ? [node] : node.namedChildren;
+	return commandFrom(node, children, () => false, {
 		pipeline: undefined,
 		pipeIndex: 0,
 		declaration: false,
 		heredocs: [],
-	};
+	});
 }
 
 const DYNAMIC_TYPES = new Set([
