@@ -4,11 +4,14 @@
  * exits with 0 after shutdown + exit. Run `npm run bundle` first (`npm test` does).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import {
+	CodeActionRequest,
+	ConfigurationRequest,
 	createProtocolConnection,
 	DidOpenTextDocumentNotification,
 	ExitNotification,
@@ -18,8 +21,12 @@ import {
 	ShutdownRequest,
 	StreamMessageReader,
 	StreamMessageWriter,
+	type CodeAction,
 	type PublishDiagnosticsParams,
+	type Range,
 } from 'vscode-languageserver-protocol/node';
+import { applyEdits } from '../../server/src/engine/fixer';
+import { fsContext } from '../../server/src/node/fsContext';
 import { lint } from '../../server/src/engine/lint';
 import { loadShellParser } from '../../server/src/node/shellParser';
 import { REPO_ROOT } from '../harness/lsp';
@@ -109,4 +116,85 @@ void describe('dist/server.js --stdio', () => {
 			}
 		}
 	});
+
+	it(
+		'gives the insecure example the same findings as the CLI, and a quick fix edit that fixes its finding',
+		{ timeout: 30_000 },
+		async () => {
+			const file = path.join(REPO_ROOT, 'examples/insecure-python/Dockerfile');
+			const text = readFileSync(file, 'utf8');
+			const cli = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/cli.js'), '--format', 'json', file], {
+				encoding: 'utf8',
+			});
+			assert.equal(cli.status, 1, cli.stderr);
+			const cliFindings = (
+				JSON.parse(cli.stdout) as { files: { findings: { ruleId: string; range: Range; message: string }[] }[] }
+			).files[0].findings.map((f) => [f.ruleId, f.range, f.message]);
+
+			const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+			const connection = createProtocolConnection(
+				new StreamMessageReader(child.stdout),
+				new StreamMessageWriter(child.stdin),
+			);
+			connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => ({})));
+			const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) => {
+				connection.onNotification(PublishDiagnosticsNotification.type, resolve);
+			});
+			connection.listen();
+			try {
+				await connection.sendRequest(InitializeRequest.type, {
+					processId: process.pid,
+					rootUri: null,
+					capabilities: {
+						workspace: { configuration: true },
+						textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } },
+					},
+				});
+				await connection.sendNotification(InitializedNotification.type, {});
+				const uri = pathToFileURL(file).toString();
+				await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+					textDocument: { uri, languageId: 'dockerfile', version: 1, text },
+				});
+				const published = (await diagnostics).diagnostics.filter((d) => d.source === 'dockerfile-harden');
+				assert.deepEqual(
+					published.map((d) => [d.code, d.range, d.message]),
+					cliFindings,
+				);
+				// Every rule of the core issue shows up on the insecure example.
+				assert.deepEqual([...new Set(published.map((d) => d.code))].sort(), [
+					'DH101',
+					'DH201',
+					'DH301',
+					'DH302',
+					'DH303',
+					'DH401',
+					'DH402',
+					'DH501',
+					'DH502',
+				]);
+				const target = published.find((d) => d.code === 'DH402')!;
+				const actions = (await connection.sendRequest(CodeActionRequest.type, {
+					textDocument: { uri },
+					range: target.range,
+					context: { diagnostics: [target], only: ['quickfix'] },
+				})) as CodeAction[];
+				const fix = actions.find((a) => a.isPreferred);
+				assert.ok(fix?.edit?.changes?.[uri], JSON.stringify(actions.map((a) => a.title)));
+				const fixed = applyEdits(text, fix.edit.changes[uri]);
+				const before = lint(text, { buildContext: fsContext(path.dirname(file)) }).diagnostics;
+				const after = lint(fixed, { buildContext: fsContext(path.dirname(file)) }).diagnostics;
+				assert.deepEqual(
+					after.map((d) => d.code),
+					before.filter((d) => d.code !== 'DH402').map((d) => d.code),
+				);
+				await connection.sendRequest(ShutdownRequest.type);
+				await connection.sendNotification(ExitNotification.type);
+			} finally {
+				connection.dispose();
+				if (child.exitCode === null) {
+					child.kill();
+				}
+			}
+		},
+	);
 });
