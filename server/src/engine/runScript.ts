@@ -6,7 +6,7 @@
  * text, keep a map from each of its characters back to the document, and parse it with {@link parseShell}.
  */
 import type { Instruction } from 'dockerfile-ast';
-import type { Range } from 'vscode-languageserver-types';
+import type { Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { heredocsOf, isExecForm, jsonStringsOf } from './ast';
 import { parseShell, type ShellCommand, type ShellWord } from './shell';
@@ -42,6 +42,11 @@ export interface RunScript {
 	readonly form: 'shell' | 'exec' | 'none';
 	readonly commands: readonly RunCommand[];
 	readonly hasError: boolean;
+	/**
+	 * Where text appended to the RUN runs after everything it does (`… && rm -rf /var/lib/apt/lists/*`): only for
+	 * a shell-form RUN without here-documents that parsed cleanly and does not end in the background.
+	 */
+	readonly appendAt: Position | undefined;
 }
 
 /** Shells whose scripts this module understands. */
@@ -72,20 +77,26 @@ export function analyseRun(
 	shell: readonly string[] | undefined,
 ): RunScript {
 	if (shell && shell.length > 0 && !POSIX_SHELLS.has(basename(shell[0]).replace(/\.exe$/i, ''))) {
-		return { form: 'none', commands: [], hasError: false };
+		return { form: 'none', commands: [], hasError: false, appendAt: undefined };
 	}
 	if (isExecForm(instruction)) {
 		return analyseExec(document, instruction);
 	}
 	const args = instruction.getArguments();
 	if (args.length === 0) {
-		return { form: 'shell', commands: [], hasError: false };
+		return { form: 'shell', commands: [], hasError: false, appendAt: undefined };
 	}
 	const start = document.offsetAt(args[0].getRange().start);
 	const end = document.offsetAt(instruction.getRange().end);
 	const raw = rawRegions(document, instruction);
 	const logical = buildLogical(document.getText(), start, end, escapeChar, raw);
-	return locate(document, logical, parseScripts(logical.text));
+	const script = locate(document, logical, parseScripts(logical.text));
+	const parsed = raw.length === 0 ? parseShell(logical.text) : undefined;
+	const append = parsed && !parsed.hasError ? parsed.appendAt : undefined;
+	return {
+		...script,
+		appendAt: append === undefined ? undefined : document.positionAt(logical.map[append - 1] + 1),
+	};
 }
 
 function analyseExec(document: TextDocument, run: Instruction): RunScript {
@@ -104,7 +115,7 @@ function analyseExec(document: TextDocument, run: Instruction): RunScript {
 		};
 	});
 	if (words.length === 0) {
-		return { form: 'exec', commands: [], hasError: false };
+		return { form: 'exec', commands: [], hasError: false, appendAt: undefined };
 	}
 	// ["sh", "-c", "script"]: the script is shell code. Locate it only when the JSON string has no escapes, so
 	// offsets inside it map one to one.
@@ -117,7 +128,7 @@ function analyseExec(document: TextDocument, run: Instruction): RunScript {
 				map.push(script.start + 1 + i);
 			}
 			const located = locate(document, { text: inner, map }, parseScripts(inner));
-			return { ...located, form: 'exec' };
+			return { ...located, form: 'exec', appendAt: undefined };
 		}
 	}
 	const range = { start: words[0].range.start, end: words[words.length - 1].range.end };
@@ -127,6 +138,7 @@ function analyseExec(document: TextDocument, run: Instruction): RunScript {
 			{ assignments: [], words, range, pipeline: undefined, pipeIndex: 0, declaration: false },
 		],
 		hasError: false,
+		appendAt: undefined,
 	};
 }
 
@@ -357,5 +369,5 @@ function locate(
 		pipeIndex: command.pipeIndex,
 		declaration: command.declaration,
 	}));
-	return { form: 'shell', commands, hasError: parsed.hasError };
+	return { form: 'shell', commands, hasError: parsed.hasError, appendAt: undefined };
 }

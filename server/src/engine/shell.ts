@@ -74,9 +74,14 @@ export interface ParsedShell {
 	readonly commands: readonly ShellCommand[];
 	/** Whether the parser had to recover from a syntax error. */
 	readonly hasError: boolean;
+	/**
+	 * Where `&& next` can be added to run after the whole script: the end of its last statement (before a trailing
+	 * comment). `undefined` when the script ends in the background (`&`) or has no statement.
+	 */
+	readonly appendAt: number | undefined;
 }
 
-const EMPTY: ParsedShell = { commands: [], hasError: false };
+const EMPTY: ParsedShell = { commands: [], hasError: false, appendAt: undefined };
 
 /** Parse budget: beyond this many characters a script is not analysed (bad input must not hang the engine). */
 export const MAX_SCRIPT_LENGTH = 200_000;
@@ -111,7 +116,7 @@ export function parseShell(script: string): ParsedShell {
 			const commands: ShellCommand[] = [];
 			collect(tree.rootNode, commands, { next: 0 });
 			commands.sort((a, b) => a.start - b.start);
-			result = { commands, hasError: tree.rootNode.hasError };
+			result = { commands, hasError: tree.rootNode.hasError, appendAt: appendPoint(tree.rootNode) };
 		} finally {
 			tree.delete();
 		}
@@ -121,6 +126,23 @@ export function parseShell(script: string): ParsedShell {
 	}
 	cache.set(script, result);
 	return result;
+}
+
+function appendPoint(root: Node): number | undefined {
+	let last: Node | undefined;
+	let background = false;
+	for (const child of root.children) {
+		if (!child || child.type === 'comment') {
+			continue;
+		}
+		if (child.isNamed) {
+			last = child;
+			background = false;
+		} else if (child.type === '&') {
+			background = true;
+		}
+	}
+	return last && !background ? last.endIndex : undefined;
 }
 
 const DECLARATION_KEYWORDS = new Set(['export', 'declare', 'local', 'readonly', 'typeset']);

@@ -1,61 +1,10 @@
 import { pipInstall, runInvocations, type Invocation } from '../engine/commands';
+import { packageCommand } from '../engine/packages';
 import { defineRule } from './types';
-
-/** Package managers and the sub-commands that install or remove. */
-const MANAGERS: Record<string, { readonly install: readonly string[]; readonly remove: readonly string[] }> = {
-	'apt-get': { install: ['install'], remove: ['remove', 'purge', 'autoremove'] },
-	apt: { install: ['install'], remove: ['remove', 'purge', 'autoremove'] },
-	apk: { install: ['add'], remove: ['del'] },
-	yum: { install: ['install'], remove: ['remove', 'erase', 'autoremove'] },
-	dnf: { install: ['install'], remove: ['remove', 'erase', 'autoremove'] },
-	microdnf: { install: ['install'], remove: ['remove'] },
-	zypper: { install: ['install', 'in'], remove: ['remove', 'rm'] },
-};
 
 /** Compilers, build tools and development headers. */
 const BUILD_PACKAGE =
 	/^(?:gcc|g\+\+|gcc-c\+\+|cpp|clang|llvm|build-essential|build-base|alpine-sdk|make|cmake|autoconf|automake|libtool|pkg-config|pkgconf|rustc|cargo|gfortran|musl-dev|libc-dev|libc6-dev|linux-headers|[a-z0-9][a-z0-9.+-]*-(?:dev|devel))(?:-\d+(?:\.\d+)*)?$/;
-
-/** Options of the package managers that take a value (so the value is not a package). */
-const VALUE_OPTIONS = new Set([
-	'-t',
-	'--target-release',
-	'-o',
-	'--option',
-	'--repository',
-	'-X',
-	'--setopt',
-	'--enablerepo',
-	'--disablerepo',
-	'--installroot',
-	'--releasever',
-]);
-
-function packages(inv: Invocation): { names: string[]; virtual: string | undefined } {
-	const names: string[] = [];
-	let virtual: string | undefined;
-	let seenSub = false;
-	for (let i = 0; i < inv.args.length; i++) {
-		const v = inv.args[i].value;
-		if (v.startsWith('-')) {
-			if ((v === '--virtual' || v === '-t') && inv.name === 'apk') {
-				virtual = inv.args[i + 1]?.value;
-				i++;
-			} else if (v.startsWith('--virtual=')) {
-				virtual = v.slice('--virtual='.length);
-			} else if (VALUE_OPTIONS.has(v)) {
-				i++;
-			}
-			continue;
-		}
-		if (!seenSub) {
-			seenSub = true;
-			continue;
-		}
-		names.push(v.replace(/[=<>].*$/, '').replace(/:[a-z0-9]+$/, ''));
-	}
-	return { names, virtual };
-}
 
 /** Whether a command compiles or installs something that may need the build tools (pip, npm, make, go, cargo…). */
 function isBuildStep(inv: Invocation): boolean {
@@ -145,18 +94,18 @@ export default defineRule({
 							}
 							markedAuto = false;
 						}
-						const manager = MANAGERS[inv.name];
-						if (!manager || !sub) {
+						const pkg = packageCommand(inv);
+						if (!pkg) {
 							continue;
 						}
-						const { names, virtual } = packages(inv);
-						if (manager.install.includes(sub)) {
+						const { names, virtual } = pkg;
+						if (pkg.kind === 'install') {
 							const build = names.filter((n) => BUILD_PACKAGE.test(n));
 							build.forEach((n) => present.set(n, { inv, built: false, apt }));
 							if (virtual) {
 								virtuals.set(virtual, [...(virtuals.get(virtual) ?? []), ...build]);
 							}
-						} else if (manager.remove.includes(sub)) {
+						} else if (pkg.kind === 'remove') {
 							for (const name of names) {
 								(virtuals.get(name) ?? [name]).forEach((n) => present.delete(n));
 							}

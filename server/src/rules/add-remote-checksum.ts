@@ -1,0 +1,46 @@
+import { flagOf, jsonStringsOf } from '../engine/ast';
+import { defineRule } from './types';
+
+/** An HTTP(S) source that is not a git repository (BuildKit treats `*.git` and `#ref` URLs as git). */
+function isHttpFile(url: string): boolean {
+	return /^https?:\/\//i.test(url) && !/\.git(?:#.*)?$|#/.test(url);
+}
+
+/** The URL without credentials, for messages. */
+function display(url: string): string {
+	return url.replace(/^([a-z]+:\/\/)[^/@]*@/i, '$1');
+}
+
+export default defineRule({
+	meta: {
+		id: 'DH202',
+		name: 'add-remote-checksum',
+		layer: 'layer 6',
+		defaultSeverity: 'warning',
+		messages: {
+			noChecksum:
+				'ADD downloads {{url}} without --checksum, so the build trusts whatever the server (or anyone in between) sends today. Pin the content: `ADD --checksum=sha256:<hash> <url> <dest>`.',
+		},
+		docs: { summary: '`ADD https://…` without `--checksum`.' },
+		equivalents: {},
+	},
+	create(context) {
+		const { model } = context;
+		return {
+			ADD(instruction, stage) {
+				if (flagOf(instruction, 'checksum')) {
+					return;
+				}
+				const json = jsonStringsOf(instruction);
+				const args = json.length > 0 ? json : instruction.getArguments();
+				const vars = model.variablesAt(stage, instruction);
+				for (const arg of args.slice(0, -1)) {
+					const expansion = model.expand(arg.getValue().replace(/^"(.*)"$/, '$1'), vars);
+					if (!expansion.unresolved && isHttpFile(expansion.value)) {
+						context.report({ range: arg.getRange(), messageId: 'noChecksum', data: { url: display(expansion.value) } });
+					}
+				}
+			},
+		};
+	},
+});

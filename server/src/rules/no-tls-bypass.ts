@@ -1,0 +1,188 @@
+import type { Instruction } from 'dockerfile-ast';
+import type { Range } from 'vscode-languageserver-types';
+import { propertiesOf } from '../engine/ast';
+import { invocation, pipInstall, type Invocation } from '../engine/commands';
+import { instructionRemovalRange, removalRange } from '../engine/edits';
+import type { RunWord } from '../engine/runScript';
+import { defineRule, type Fixer, type RuleContext } from './types';
+
+type MessageId = 'flag' | 'variable' | 'setting';
+
+/** Variables that turn verification off, and the values that mean "off". */
+const VARIABLES: Record<string, (value: string) => boolean> = {
+	PIP_TRUSTED_HOST: (v) => v.trim() !== '',
+	NODE_TLS_REJECT_UNAUTHORIZED: (v) => v.trim() === '0',
+	PYTHONHTTPSVERIFY: (v) => v.trim() === '0',
+	GIT_SSL_NO_VERIFY: (v) => !/^(?:|0|false|no|off)$/i.test(v.trim()),
+	NPM_CONFIG_STRICT_SSL: (v) => /^(?:false|0|no)$/i.test(v.trim()),
+};
+
+/** Flags that turn verification off, by program. `value`: the flag takes the next word as its value. */
+const FLAGS: Record<string, readonly { readonly flag: string; readonly value?: boolean }[]> = {
+	curl: [{ flag: '--insecure' }, { flag: '-k' }],
+	wget: [{ flag: '--no-check-certificate' }],
+	apk: [{ flag: '--allow-untrusted' }],
+	'apt-get': [{ flag: '--allow-unauthenticated' }, { flag: '--force-yes' }, { flag: '--allow-insecure-repositories' }],
+	apt: [{ flag: '--allow-unauthenticated' }, { flag: '--allow-insecure-repositories' }],
+	yum: [{ flag: '--nogpgcheck' }],
+	dnf: [{ flag: '--nogpgcheck' }],
+	microdnf: [{ flag: '--nogpgcheck' }],
+	zypper: [{ flag: '--no-gpg-checks' }],
+	rpm: [{ flag: '--nosignature' }, { flag: '--nodigest' }],
+	pip: [{ flag: '--trusted-host', value: true }],
+	npm: [{ flag: '--strict-ssl=false' }],
+	yarn: [{ flag: '--strict-ssl=false' }],
+	pnpm: [{ flag: '--strict-ssl=false' }],
+};
+
+/** curl's short options that take a value: in a cluster (`-fsSLo file`) the rest of the word is that value. */
+const CURL_VALUE_SHORTS = new Set('abcdeEhHKmoOrtTuUwxXyYzCDFPQ'.split(''));
+
+/** The index of `k` in a curl short-option cluster (`-fsSLk`), if it is an option and not part of a value. */
+function curlClusterK(word: string): number | undefined {
+	if (!/^-[a-zA-Z]{2,}$/.test(word)) {
+		return undefined;
+	}
+	for (let i = 1; i < word.length; i++) {
+		if (word[i] === 'k') {
+			return i;
+		}
+		if (CURL_VALUE_SHORTS.has(word[i])) {
+			return undefined;
+		}
+	}
+	return undefined;
+}
+
+function toolOf(inv: Invocation): string {
+	return /^pip(?:\d+(?:\.\d+)?)?$/.test(inv.name) || pipInstall(inv) ? 'pip' : inv.name;
+}
+
+export default defineRule<MessageId>({
+	meta: {
+		id: 'DH205',
+		name: 'no-tls-bypass',
+		layer: 'layer 6',
+		defaultSeverity: 'error',
+		messages: {
+			flag:
+				'`{{tool}} {{flag}}` turns off certificate or signature checks, so anyone on the network path can swap what the build downloads. Remove it and fix the trust problem instead (install the CA certificate, or import the signing key).',
+			variable:
+				'{{name}}={{value}} turns off TLS verification for every later command, so anyone on the network path can swap what the build downloads. Remove it and install the CA certificate the server needs instead.',
+			setting:
+				'`{{setting}}` turns off TLS verification for {{tool}}, so anyone on the network path can swap what the build downloads. Remove it and install the CA certificate the registry needs instead.',
+		},
+		fix: { safety: 'review', title: 'Remove {{flag}}' },
+		docs: {
+			summary:
+				'`curl -k`, `wget --no-check-certificate`, `pip --trusted-host`, `PIP_TRUSTED_HOST`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `strict-ssl false`, `GIT_SSL_NO_VERIFY`, `--allow-untrusted`, `--allow-unauthenticated`, `--nogpgcheck`, `rpm --nosignature`.',
+		},
+		equivalents: { checkov: ['CKV2_DOCKER_2', 'CKV2_DOCKER_3', 'CKV2_DOCKER_4', 'CKV2_DOCKER_5', 'CKV2_DOCKER_6'] },
+	},
+	create(context: RuleContext<MessageId>) {
+		const { model, document } = context;
+		const removeWords = (first: RunWord, last: RunWord) => (fixer: Fixer) =>
+			first.json || last.json ? null : fixer.remove(removalRange(document, first.start, last.end));
+
+		const checkVariable = (instruction: Instruction): void => {
+			const properties = propertiesOf(instruction);
+			for (const property of properties) {
+				const name = property.getName();
+				const value = property.getValue() ?? '';
+				const bad = VARIABLES[name];
+				if (!bad || !bad(value)) {
+					continue;
+				}
+				const range: Range = property.getRange();
+				const whole = properties.length === 1;
+				context.report({
+					range,
+					messageId: 'variable',
+					data: { name, value, flag: name },
+					fix: (fixer) =>
+						whole
+							? fixer.remove(instructionRemovalRange(document, instruction.getRange()))
+							: fixer.remove(
+									removalRange(document, document.offsetAt(range.start), document.offsetAt(range.end)),
+								),
+				});
+			}
+		};
+
+		return {
+			ENV: checkVariable,
+			ARG: checkVariable,
+			RUN(instruction) {
+				for (const command of model.runScript(instruction).commands) {
+					for (const assignment of command.assignments) {
+						const eq = assignment.value.indexOf('=');
+						const name = assignment.value.slice(0, eq);
+						const value = assignment.value.slice(eq + 1);
+						if (eq > 0 && VARIABLES[name]?.(value)) {
+							context.report({
+								range: assignment.range,
+								messageId: 'variable',
+								data: { name, value, flag: name },
+								fix: command.declaration ? undefined : removeWords(assignment, assignment),
+							});
+						}
+					}
+					const inv = invocation(command);
+					if (!inv) {
+						continue;
+					}
+					const tool = toolOf(inv);
+					const args = inv.args;
+					// Settings: `npm config set strict-ssl false`, `git config http.sslVerify false`, `git -c http.sslVerify=false`.
+					const values = args.map((a) => a.value.toLowerCase());
+					const strictSsl = values.indexOf('strict-ssl');
+					if (['npm', 'yarn', 'pnpm'].includes(inv.name) && strictSsl > 0 && values[strictSsl + 1] === 'false') {
+						context.report({
+							range: { start: args[strictSsl].range.start, end: args[strictSsl + 1].range.end },
+							messageId: 'setting',
+							data: { setting: 'strict-ssl false', tool: inv.name },
+						});
+					}
+					if (inv.name === 'git') {
+						values.forEach((v, i) => {
+							const inline = v === 'http.sslverify=false';
+							const config = v === 'http.sslverify' && values[i + 1] === 'false';
+							if (inline || config) {
+								context.report({
+									range: { start: args[i].range.start, end: args[inline ? i : i + 1].range.end },
+									messageId: 'setting',
+									data: { setting: 'http.sslVerify false', tool: 'git' },
+								});
+							}
+						});
+					}
+					for (let i = 0; i < args.length; i++) {
+						const word = args[i];
+						const known = (FLAGS[tool] ?? []).find((f) => word.value === f.flag || (f.value && word.value.startsWith(`${f.flag}=`)));
+						if (known) {
+							const last = known.value && word.value === known.flag && args[i + 1] ? args[i + 1] : word;
+							context.report({
+								range: { start: word.range.start, end: last.range.end },
+								messageId: 'flag',
+								data: { tool, flag: known.flag },
+								fix: removeWords(word, last),
+							});
+							continue;
+						}
+						const k = tool === 'curl' && !word.json ? curlClusterK(word.value) : undefined;
+						if (k !== undefined && word.text === word.value) {
+							const at = word.start + k;
+							context.report({
+								range: word.range,
+								messageId: 'flag',
+								data: { tool, flag: '-k' },
+								fix: (fixer) =>
+									fixer.remove({ start: document.positionAt(at), end: document.positionAt(at + 1) }),
+							});
+						}
+					}
+				}
+			},
+		};
+	},
+});

@@ -1,0 +1,26 @@
+import rule from '../../server/src/rules/add-remote-checksum';
+import { RuleTester } from '../harness/ruleTester';
+
+new RuleTester().run(rule, {
+	valid: [
+		'FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tgz /tool.tgz',
+		{ name: 'a local file', code: 'FROM alpine:3.20\nADD app.tar.gz /' },
+		{ name: 'a git repository', code: 'FROM alpine:3.20\nADD https://github.com/org/repo.git#v1.2 /src' },
+		{ name: 'an unknown variable', code: 'FROM alpine:3.20\nARG URL\nADD $URL /x' },
+		{ name: 'COPY', code: 'FROM alpine:3.20\nCOPY https.txt /x' },
+	],
+	invalid: [
+		{
+			name: 'a download without checksum; credentials never shown',
+			code: 'FROM alpine:3.20\nADD https://user:pw@dl.example.com/tool.tgz /opt/',
+			errors: [{ messageId: 'noChecksum', data: { url: 'https://dl.example.com/tool.tgz' }, line: 2, column: 5, endLine: 2, endColumn: 44 }],
+			output: null,
+		},
+		{
+			name: 'a URL from an ARG default, JSON form',
+			code: 'FROM alpine:3.20\nARG V=1.2\nADD ["https://example.com/v${V}/tool", "/usr/local/bin/tool"]',
+			errors: [{ messageId: 'noChecksum', data: { url: 'https://example.com/v1.2/tool' }, line: 3, column: 6, endLine: 3, endColumn: 38 }],
+			output: null,
+		},
+	],
+});
