@@ -2,6 +2,10 @@
  * The rule catalogue, sorted by id. Adding a rule: one file here, `test/rules/<name>.test.ts`,
  * `docs/rules/<id>-<name>.md`, and a line in CHANGELOG.md (the meta test checks the first three).
  */
+import apkNoCache from './apk-no-cache';
+import aptCleanLists from './apt-clean-lists';
+import aptNoInstallRecommends from './apt-no-install-recommends';
+import preferCopyToAdd from './prefer-copy-to-add';
 import multiStageBuild from './multi-stage-build';
 import noHardcodedSecret from './no-hardcoded-secret';
 import noRootUser from './no-root-user';
@@ -11,20 +15,42 @@ import pinImageDigest from './pin-image-digest';
 import pipNoCacheDir from './pip-no-cache-dir';
 import pipRequireHashes from './pip-require-hashes';
 import syntaxDirective from './syntax-directive';
+import noSetuidBit from './no-setuid-bit';
+import noSshServer from './no-ssh-server';
+import noSudo from './no-sudo';
+import noWorldWritable from './no-world-writable';
+import addRemoteChecksum from './add-remote-checksum';
+import noPipeToShell from './no-pipe-to-shell';
+import noTlsBypass from './no-tls-bypass';
+import noPlainHttpIndex from './no-plain-http-index';
 import type { Rule } from './types';
 
 /** Every rule, sorted by id. */
 export const allRules: readonly Rule[] = [
 	noRootUser,
+	noSudo,
+	noWorldWritable,
+	noSetuidBit,
+	noSshServer,
 	pinImageDigest,
+	addRemoteChecksum,
+	preferCopyToAdd,
+	noPipeToShell,
+	noTlsBypass,
+	noPlainHttpIndex,
 	noSecretBuildVar,
 	noUrlCredentials,
 	noHardcodedSecret,
 	pipRequireHashes,
 	pipNoCacheDir,
+	aptNoInstallRecommends,
+	aptCleanLists,
+	apkNoCache,
 	multiStageBuild,
 	syntaxDirective,
-] as Rule[];
+]
+	.slice()
+	.sort((a, b) => a.meta.id.localeCompare(b.meta.id)) as Rule[];
 
 const byId = new Map(allRules.map((r) => [r.meta.id, r]));
 const byName = new Map(allRules.map((r) => [r.meta.name, r]));
