@@ -21,6 +21,8 @@ export interface CaseBase {
 	readonly settings?: Partial<Settings>;
 	/** Files of the build context (relative path → content). Without it, the case has no build context. */
 	readonly files?: Readonly<Record<string, string>>;
+	/** The Dockerfile's name in the build context (for `<name>.dockerignore`). */
+	readonly dockerfileName?: string;
 }
 
 /** A case that must produce no diagnostic. */
@@ -51,7 +53,7 @@ function run(rule: Rule, c: CaseBase): HardenDiagnostic[] {
 	const result = lint(c.code, {
 		rules: [rule],
 		settings: settingsOf(c),
-		buildContext: c.files ? memoryContext(c.files) : undefined,
+		buildContext: c.files ? memoryContext(c.files, c.dockerfileName) : undefined,
 		logger: {
 			error: (message) => {
 				throw new Error(message);
@@ -114,7 +116,7 @@ export class RuleTester {
 					const options = {
 						rules: [rule],
 						settings: settingsOf(c),
-						buildContext: c.files ? memoryContext(c.files) : undefined,
+						buildContext: c.files ? memoryContext(c.files, c.dockerfileName) : undefined,
 						safeties: ['safe', 'review'] as const,
 					};
 					const fixed = fixAll(c.code, options);

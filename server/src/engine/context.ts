@@ -7,12 +7,18 @@
 export interface BuildContext {
 	/** The file's text, or `undefined` when it does not exist or cannot be read. */
 	readFile(path: string): string | undefined;
+	/**
+	 * The Dockerfile's name relative to the context root, when it is in the context (BuildKit reads
+	 * `<name>.dockerignore` beside it before `.dockerignore`).
+	 */
+	readonly dockerfileName?: string;
 }
 
 /** A build context held in memory (tests, stdin). */
-export function memoryContext(files: Readonly<Record<string, string>>): BuildContext {
+export function memoryContext(files: Readonly<Record<string, string>>, dockerfileName?: string): BuildContext {
 	return {
 		readFile: (path) => files[normaliseContextPath(path)],
+		dockerfileName,
 	};
 }
 

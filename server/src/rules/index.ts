@@ -23,6 +23,11 @@ import addRemoteChecksum from './add-remote-checksum';
 import noPipeToShell from './no-pipe-to-shell';
 import noTlsBypass from './no-tls-bypass';
 import noPlainHttpIndex from './no-plain-http-index';
+import noSecretFileCopy from './no-secret-file-copy';
+import dockerignoreContext from './dockerignore-context';
+import pipPinVersions from './pip-pin-versions';
+import pipNoExtraIndexUrl from './pip-no-extra-index-url';
+import npmCi from './npm-ci';
 import type { Rule } from './types';
 
 /** Every rule, sorted by id. */
@@ -41,6 +46,11 @@ export const allRules: readonly Rule[] = [
 	noSecretBuildVar,
 	noUrlCredentials,
 	noHardcodedSecret,
+	noSecretFileCopy,
+	dockerignoreContext,
+	pipPinVersions,
+	pipNoExtraIndexUrl,
+	npmCi,
 	pipRequireHashes,
 	pipNoCacheDir,
 	aptNoInstallRecommends,

@@ -1,0 +1,68 @@
+import type { Instruction } from 'dockerfile-ast';
+import { flagOf, jsonStringsOf } from '../engine/ast';
+import { isIgnored, parseDockerignore } from '../engine/dockerignore';
+import { defineRule } from './types';
+
+/** What a .dockerignore must keep out of the context, and why. */
+const MUST_EXCLUDE = ['.git', '.env'] as const;
+
+export default defineRule({
+	meta: {
+		id: 'DH305',
+		name: 'dockerignore-context',
+		layer: 'layer 3',
+		defaultSeverity: 'warning',
+		messages: {
+			missing:
+				'{{keyword}} {{source}} copies the whole build context, and there is no .dockerignore, so .git history, .env files and local credentials go into the image. Add a .dockerignore that excludes at least .git and .env*.',
+			weak:
+				'{{keyword}} {{source}} copies the whole build context, and .dockerignore does not exclude {{paths}}, so they go into the image. Add them to .dockerignore.',
+		},
+		docs: {
+			summary:
+				'`COPY . …`/`ADD . …` while the build context has no .dockerignore, or one that does not exclude .git and .env*.',
+		},
+		equivalents: {},
+	},
+	create(context) {
+		const { buildContext } = context;
+		let checked: { file: string | undefined; missing: string[] } | undefined;
+		const state = (): { file: string | undefined; missing: string[] } => {
+			if (!checked) {
+				// BuildKit prefers <Dockerfile name>.dockerignore beside the Dockerfile over the context's .dockerignore.
+				const specific = buildContext?.dockerfileName
+					? buildContext.readFile(`${buildContext.dockerfileName}.dockerignore`)
+					: undefined;
+				const text = specific ?? buildContext?.readFile('.dockerignore');
+				const patterns = text === undefined ? [] : parseDockerignore(text);
+				checked = { file: text, missing: MUST_EXCLUDE.filter((p) => !isIgnored(patterns, p)) };
+			}
+			return checked;
+		};
+		const check = (instruction: Instruction): void => {
+			if (!buildContext || flagOf(instruction, 'from')) {
+				return;
+			}
+			const json = jsonStringsOf(instruction);
+			const args = json.length > 0 ? json : instruction.getArguments();
+			for (const arg of args.slice(0, -1)) {
+				const value = json.length > 0 ? (arg as (typeof json)[number]).getJSONValue() : arg.getValue();
+				if (!/^(?:\.|\.\/|\*|\.\/\*)$/.test(value)) {
+					continue;
+				}
+				const { file, missing } = state();
+				const keyword = instruction.getKeyword();
+				if (file === undefined) {
+					context.report({ range: arg.getRange(), messageId: 'missing', data: { keyword, source: value } });
+				} else if (missing.length > 0) {
+					context.report({
+						range: arg.getRange(),
+						messageId: 'weak',
+						data: { keyword, source: value, paths: missing.map((m) => (m === '.env' ? '.env*' : m)).join(' and ') },
+					});
+				}
+			}
+		};
+		return { COPY: check, ADD: check };
+	},
+});
