@@ -104,9 +104,12 @@ describe('fixAll', () => {
 	before(() => loadShellParser());
 
 	it('applies safe fixes in passes and reports what it applied', () => {
-		const text = 'FROM python:3.11\nRUN <<EOF\npip install flask\nEOF\n';
+		const text = 'FROM python:3.11\nRUN <<EOF\npip install flask==3.0.3\nEOF\n';
 		const result = fixAll(text, { safeties: ['safe'] });
-		assert.equal(result.output, '# syntax=docker/dockerfile:1\nFROM python:3.11\nRUN <<EOF\npip install --no-cache-dir flask\nEOF\n');
+		assert.equal(
+			result.output,
+			'# syntax=docker/dockerfile:1\nFROM python:3.11\nRUN <<EOF\npip install --no-cache-dir flask==3.0.3\nEOF\n',
+		);
 		assert.deepEqual(
 			result.applied.map((a) => a.ruleId).sort(),
 			['DH402', 'DH502'],

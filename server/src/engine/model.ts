@@ -6,6 +6,7 @@ import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { jsonStringsOf, propertiesOf } from './ast';
 import { normaliseContextPath } from './context';
+import { History, Scope } from './scope';
 import { parseImageRef, type ImageRef } from './imageRef';
 import { analyseRun, type RunScript } from './runScript';
 import { expandVariables, type Expansion } from './variables';
@@ -36,9 +37,9 @@ export type VariableValue = string | null;
 
 /** What an instruction sees when it runs. */
 interface Snapshot {
-	readonly scope: ReadonlyMap<string, VariableValue>;
+	readonly scope: Scope<VariableValue>;
 	/** The ENV part of the scope (what a child stage inherits). */
-	readonly env: ReadonlyMap<string, VariableValue>;
+	readonly env: Scope<VariableValue>;
 	readonly shell: readonly string[] | undefined;
 	readonly workdir: string;
 }
@@ -219,10 +220,17 @@ export class FileModel {
 			return state;
 		}
 		const inherited = stage.parent ? this.state(stage.parent).end : undefined;
-		const env = new Map(inherited?.env ?? []);
+		const parentEnv = inherited?.env;
+		// One history for ARG and ENV (what RUN sees) and one for ENV alone (what a child stage inherits).
+		const scopeHistory = new History<VariableValue>();
+		const envHistory = new History<VariableValue>();
+		let position = 0;
+		const view = (at: number): Pick<Snapshot, 'scope' | 'env'> => ({
+			scope: new Scope(scopeHistory, at, parentEnv),
+			env: new Scope(envHistory, at, parentEnv),
+		});
 		let current: Snapshot = {
-			scope: new Map(env),
-			env,
+			...view(0),
 			shell: inherited?.shell,
 			workdir: inherited?.workdir ?? '/',
 		};
@@ -231,22 +239,27 @@ export class FileModel {
 			before.set(i, current);
 			const keyword = i.getKeyword();
 			if (keyword === 'ARG' || keyword === 'ENV') {
-				const scope = new Map(current.scope);
-				const nextEnv = new Map(current.env);
+				// Every property of one instruction is expanded with the values from before it, as BuildKit does
+				// (`ENV a=1 b=$a` gives b the old a).
+				position++;
 				for (const property of propertiesOf(i)) {
 					const name = property.getName();
 					const raw = property.getValue();
 					if (keyword === 'ARG') {
-						if (!nextEnv.has(name)) {
-							scope.set(name, raw === null ? (this.globalArgs.get(name) ?? null) : this.expand(raw, scope).value);
+						if (!current.env.has(name)) {
+							scopeHistory.set(
+								name,
+								raw === null ? (this.globalArgs.get(name) ?? null) : this.expand(raw, current.scope).value,
+								position,
+							);
 						}
 					} else {
-						const value = raw === null ? '' : this.expand(raw, scope).value;
-						scope.set(name, value);
-						nextEnv.set(name, value);
+						const value = raw === null ? '' : this.expand(raw, current.scope).value;
+						scopeHistory.set(name, value, position);
+						envHistory.set(name, value, position);
 					}
 				}
-				current = { ...current, scope, env: nextEnv };
+				current = { ...current, ...view(position + 1) };
 			} else if (keyword === 'SHELL') {
 				current = { ...current, shell: shellWords(i) ?? current.shell };
 			} else if (keyword === 'WORKDIR') {
