@@ -161,17 +161,10 @@ void describe('dist/server.js --stdio', () => {
 					cliFindings,
 				);
 				// Every rule of the core issue shows up on the insecure example.
-				assert.deepEqual([...new Set(published.map((d) => d.code))].sort(), [
-					'DH101',
-					'DH201',
-					'DH301',
-					'DH302',
-					'DH303',
-					'DH401',
-					'DH402',
-					'DH501',
-					'DH502',
-				]);
+				const codes = new Set(published.map((d) => d.code));
+				for (const id of ['DH101', 'DH201', 'DH301', 'DH302', 'DH303', 'DH401', 'DH402', 'DH501', 'DH502']) {
+					assert.ok(codes.has(id), `${id} missing from ${[...codes].join(', ')}`);
+				}
 				const target = published.find((d) => d.code === 'DH402')!;
 				const actions = (await connection.sendRequest(CodeActionRequest.type, {
 					textDocument: { uri },
