@@ -69,6 +69,8 @@ export class DocumentSettings {
 				(raw: unknown) => normalizeSettings(raw),
 				(error: unknown) => {
 					this.log.error(`Reading the ${CONFIGURATION_SECTION} settings failed; using the defaults: ${String(error)}`);
+					// Ask again next time instead of keeping the defaults until the next configuration change.
+					this.cache.delete(key);
 					return DEFAULT_SETTINGS;
 				},
 			);

@@ -13,6 +13,12 @@ import { fsContext } from '../node/fsContext';
 import type { Settings } from '../protocol';
 import type { DocumentSettings } from '../settings';
 
+/**
+ * Larger documents are not analysed while typing (a generated or binary file opened by mistake): the editor stays
+ * responsive, and the CLI still checks them.
+ */
+export const MAX_ANALYSED_LENGTH = 2 * 1024 * 1024;
+
 /** The build context of a document: its directory for `file:` URIs, none for untitled or virtual documents. */
 export function buildContextFor(uri: string): BuildContext | undefined {
 	if (!uri.startsWith('file:')) {
@@ -41,6 +47,8 @@ export class DiagnosticsPublisher {
 	/** Generation per document: a run publishes only if no later run started for its document. */
 	private readonly generation = new Map<string, number>();
 	private readonly results = new Map<string, AnalysedDocument>();
+	/** Documents too large to analyse, so the log says so once per document. */
+	private readonly tooLarge = new Set<string>();
 
 	constructor(
 		private readonly connection: Connection,
@@ -89,11 +97,26 @@ export class DiagnosticsPublisher {
 		const generation = (this.generation.get(uri) ?? 0) + 1;
 		this.generation.set(uri, generation);
 		const [settings, syntax] = await Promise.all([this.settings.get(uri), this.syntaxValidator()]);
+		// Let edits already queued on the connection arrive first: settings are usually cached, so without this
+		// yield every keystroke of a burst would be analysed in turn before the next one is even read.
+		await new Promise((resolve) => setImmediate(resolve));
 		const document = this.documents.get(uri);
 		if (!document || this.generation.get(uri) !== generation) {
 			return;
 		}
 		const text = document.getText();
+		if (text.length > MAX_ANALYSED_LENGTH) {
+			if (!this.tooLarge.has(uri)) {
+				this.tooLarge.add(uri);
+				this.logger.warn(
+					`${uri} is ${Math.round(text.length / 1024)} KB; files over ${MAX_ANALYSED_LENGTH / 1024 / 1024} MB are not analysed.`,
+				);
+			}
+			this.results.set(uri, { version: document.version, diagnostics: [], syntax: [] });
+			await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: [] });
+			return;
+		}
+		this.tooLarge.delete(uri);
 		const diagnostics = settings.enable ? this.lintText(uri, text, settings) : [];
 		let syntaxDiagnostics: Diagnostic[] = [];
 		if (settings.enable && syntax) {
