@@ -90,9 +90,10 @@ export function analyseRun(
 	const end = document.offsetAt(instruction.getRange().end);
 	const raw = rawRegions(document, instruction);
 	const logical = buildLogical(document.getText(), start, end, escapeChar, raw);
-	const script = locate(document, logical, parseScripts(logical.text));
-	const parsed = raw.length === 0 ? parseShell(logical.text) : undefined;
-	const append = parsed && !parsed.hasError ? parsed.appendAt : undefined;
+	const parsed = parseScripts(logical.text);
+	const script = locate(document, logical, parsed);
+	// Only a RUN without here-documents: text appended after a body would not run after it.
+	const append = raw.length === 0 && !parsed.hasError ? parsed.appendAt : undefined;
 	return {
 		...script,
 		appendAt: append === undefined ? undefined : document.positionAt(logical.map[append - 1] + 1),
@@ -259,12 +260,12 @@ const HEREDOC_ONLY = /^\s*(?:<<-?\s*(["']?)[A-Za-z_][\w.-]*\1\s*)+$/;
  * Parses the logical text. `RUN <<EOF` (no command) runs the body as a script; so does `RUN bash <<EOF`. A body
  * with a non-shell shebang (`#!/usr/bin/env python3`) is not shell code.
  */
-function parseScripts(text: string): { commands: OffsetCommand[]; hasError: boolean } {
+function parseScripts(text: string): { commands: OffsetCommand[]; hasError: boolean; appendAt: number | undefined } {
 	const firstLineEnd = text.indexOf('\n');
 	const commandLine = firstLineEnd < 0 ? text : text.slice(0, firstLineEnd);
 	// A command line of only `<<EOF` operators is not valid shell; only the bodies are code.
 	const heredocOnly = HEREDOC_ONLY.test(commandLine);
-	const parsed = heredocOnly ? { commands: [], hasError: false } : parseShell(text);
+	const parsed = heredocOnly ? { commands: [], hasError: false, appendAt: undefined } : parseShell(text);
 	const commands: OffsetCommand[] = [];
 	let hasError = parsed.hasError;
 	const addBody = (start: number, end: number): void => {
@@ -298,7 +299,7 @@ function parseScripts(text: string): { commands: OffsetCommand[]; hasError: bool
 		}
 	}
 	commands.sort((a, b) => a.command.start + a.shift - (b.command.start + b.shift));
-	return { commands, hasError };
+	return { commands, hasError, appendAt: parsed.appendAt };
 }
 
 function isShellBody(body: string): boolean {

@@ -130,7 +130,8 @@ function compile(patterns: readonly string[]): RegExp[] {
 	return out;
 }
 
-const compiled = new Map<readonly string[], RegExp[]>();
+/** Compiled patterns per settings array (a WeakMap: each settings pull brings new arrays). */
+const compiled = new WeakMap<readonly string[], RegExp[]>();
 function patternsOf(list: readonly string[]): RegExp[] {
 	let r = compiled.get(list);
 	if (!r) {
