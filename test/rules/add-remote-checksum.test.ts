@@ -3,6 +3,7 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
+		{ name: 'a checksum on JSON form', code: 'FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d ["https://example.com/a", "/a"]' },
 		'FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tgz /tool.tgz',
 		{ name: 'a local file', code: 'FROM alpine:3.20\nADD app.tar.gz /' },
 		{ name: 'a git repository', code: 'FROM alpine:3.20\nADD https://github.com/org/repo.git#v1.2 /src' },
@@ -10,6 +11,12 @@ new RuleTester().run(rule, {
 		{ name: 'COPY', code: 'FROM alpine:3.20\nCOPY https.txt /x' },
 	],
 	invalid: [
+		{
+			name: 'a token in the query string is not shown',
+			code: 'FROM alpine:3.20\nADD https://example.com/x.bin?token=abc /x',
+			errors: [{ messageId: 'noChecksum', data: { url: 'https://example.com/x.bin' }, line: 2, column: 5, endLine: 2, endColumn: 40 }],
+			output: null,
+		},
 		{
 			name: 'a download without checksum; credentials never shown',
 			code: 'FROM alpine:3.20\nADD https://user:pw@dl.example.com/tool.tgz /opt/',

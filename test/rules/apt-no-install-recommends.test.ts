@@ -3,6 +3,7 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
+		{ name: 'recommends asked for explicitly', code: 'FROM debian:12\nRUN apt-get install -y --install-recommends curl' },
 		'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
 		{ name: 'the apt option form', code: 'FROM debian:12\nRUN apt-get install -y -o APT::Install-Recommends=false curl' },
 		{

@@ -5,14 +5,14 @@ new RuleTester().run(rule, {
 	valid: [
 		{ code: 'FROM node:22\nCOPY . .', files: { '.dockerignore': '.git\n.env*\nnode_modules\n' } },
 		{ name: 'an allow-list', code: 'FROM node:22\nCOPY . .', files: { '.dockerignore': '*\n!src\n!package.json\n' } },
-		{ name: 'globstar patterns', code: 'FROM node:22\nCOPY . .', files: { '.dockerignore': '**/.git\n**/.env\n' } },
+		{ name: 'globstar patterns', code: 'FROM node:22\nCOPY . .', files: { '.dockerignore': '**/.git\n**/.env*\n' } },
 		{ name: 'named files only', code: 'FROM node:22\nCOPY package.json src/ ./', files: {} },
 		{ name: 'no build context (stdin)', code: 'FROM node:22\nCOPY . .' },
 		{ name: 'from another stage', code: 'FROM node:22 AS b\nFROM node:22\nCOPY --from=b . .', files: {} },
 		{
 			name: "the Dockerfile's own ignore file wins",
 			code: 'FROM node:22\nCOPY . .',
-			files: { 'api.Dockerfile.dockerignore': '.git\n.env\n', '.dockerignore': '' },
+			files: { 'api.Dockerfile.dockerignore': '.git\n.env*\n', '.dockerignore': '' },
 			dockerfileName: 'api.Dockerfile',
 		},
 	],
@@ -29,6 +29,13 @@ new RuleTester().run(rule, {
 			code: 'FROM node:22\nADD ./ /app',
 			files: { '.dockerignore': '.git\n.env*\n!.env\n' },
 			errors: [{ messageId: 'weak', data: { keyword: 'ADD', source: './', paths: '.env*' }, line: 2, column: 5, endLine: 2, endColumn: 7 }],
+			output: null,
+		},
+		{
+			name: '.env alone leaves .env.local in the context',
+			code: 'FROM node:22\nCOPY . .',
+			files: { '.dockerignore': '.git\n.env\n' },
+			errors: [{ messageId: 'weak', data: { keyword: 'COPY', source: '.', paths: '.env*' }, line: 2, column: 6, endLine: 2, endColumn: 7 }],
 			output: null,
 		},
 		{

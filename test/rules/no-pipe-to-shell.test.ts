@@ -11,6 +11,15 @@ new RuleTester().run(rule, {
 	],
 	invalid: [
 		{
+			name: 'curl -o - and eval of a download',
+			code: 'FROM debian:12\nRUN curl -fsSLo- https://x | sh && eval "$(curl -s https://y)"',
+			errors: [
+				{ messageId: 'pipeToShell', data: { downloader: 'curl', shell: 'sh' }, line: 2, column: 5, endLine: 2, endColumn: 32 },
+				{ messageId: 'pipeToShell', data: { downloader: 'curl', shell: 'eval' }, line: 2, column: 36, endLine: 2, endColumn: 63 },
+			],
+			output: null,
+		},
+		{
 			name: 'curl into sudo sh',
 			code: 'FROM debian:12\nRUN curl -fsSL https://get.example.com | sudo sh -s -- -y',
 			errors: [{ messageId: 'pipeToShell', data: { downloader: 'curl', shell: 'sh' }, line: 2, column: 5, endLine: 2, endColumn: 58 }],

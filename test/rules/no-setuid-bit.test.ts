@@ -3,12 +3,22 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
+		{ name: 'o+s does nothing', code: 'FROM alpine:3.20\nRUN chmod o+s /usr/local/bin/x' },
 		'FROM alpine:3.20\nRUN chmod 755 /usr/local/bin/app',
 		{ name: 'setgid on a shared directory', code: 'FROM alpine:3.20\nRUN chmod g+s /srv/shared && chmod 2775 /data' },
 		{ name: 'removing the bit', code: 'FROM alpine:3.20\nRUN chmod u-s /usr/bin/passwd' },
 		{ name: 'three-digit mode', code: 'FROM alpine:3.20\nCOPY --chmod=755 app /usr/local/bin/app' },
 	],
 	invalid: [
+		{
+			name: 'extra leading zero, and COPY into a bin directory',
+			code: 'FROM alpine:3.20\nRUN chmod 04755 /opt/tool\nCOPY --chmod=2755 tool /usr/local/bin/',
+			errors: [
+				{ messageId: 'specialBit', data: { mode: '04755', bit: 'setuid' }, line: 2, column: 5, endLine: 2, endColumn: 26 },
+				{ messageId: 'specialBit', data: { mode: '2755', bit: 'setgid' }, line: 3, column: 6, endLine: 3, endColumn: 18 },
+			],
+			output: null,
+		},
 		{
 			name: 'u+s',
 			code: 'FROM alpine:3.20\nRUN chmod u+s /usr/local/bin/app',

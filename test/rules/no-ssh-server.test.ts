@@ -10,6 +10,12 @@ new RuleTester().run(rule, {
 	],
 	invalid: [
 		{
+			name: "Debian's ssh metapackage",
+			code: 'FROM debian:12\nRUN apt-get install -y ssh',
+			errors: [{ messageId: 'installsSsh', data: { package: 'ssh' }, line: 2, column: 24, endLine: 2, endColumn: 27 }],
+			output: null,
+		},
+		{
 			name: 'EXPOSE 22 through an ARG default and a range',
 			code: 'FROM debian:12\nARG SSH=22\nEXPOSE 8080 ${SSH}/tcp 20-25',
 			errors: [

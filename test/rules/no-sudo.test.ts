@@ -10,6 +10,12 @@ new RuleTester().run(rule, {
 	],
 	invalid: [
 		{
+			name: 'a versioned sudo package',
+			code: 'FROM debian:12\nRUN apt-get install -y sudo=1.9.13p3-1',
+			errors: [{ messageId: 'installsSudo', line: 2, column: 24, endLine: 2, endColumn: 39 }],
+			output: null,
+		},
+		{
 			name: 'sudo runs a command',
 			code: 'FROM debian:12\nUSER app\nRUN sudo -E apt-get install -y curl',
 			errors: [{ messageId: 'runsSudo', line: 3, column: 5, endLine: 3, endColumn: 20 }],

@@ -11,6 +11,16 @@ new RuleTester().run(rule, {
 	],
 	invalid: [
 		{
+			name: 'npm --no-strict-ssl, the = setting, and dnf sslverify',
+			code: 'FROM node:22\nRUN npm install --no-strict-ssl && npm config set strict-ssl=false && dnf install -y --setopt=sslverify=false x',
+			errors: [
+				{ messageId: 'flag', data: { tool: 'npm', flag: '--no-strict-ssl' }, line: 2, column: 17, endLine: 2, endColumn: 32 },
+				{ messageId: 'setting', data: { setting: 'strict-ssl false', tool: 'npm' }, line: 2, column: 51, endLine: 2, endColumn: 67 },
+				{ messageId: 'flag', data: { tool: 'dnf', flag: '--setopt=sslverify=false' }, line: 2, column: 86, endLine: 2, endColumn: 110 },
+			],
+			output: 'FROM node:22\nRUN npm install && npm config set strict-ssl=false && dnf install -y x',
+		},
+		{
 			name: 'the variables: a lone ENV is removed, a shared one keeps the rest',
 			code: 'FROM node:22\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\nENV A=1 PIP_TRUSTED_HOST=pypi.org\nRUN node app.js',
 			errors: [

@@ -3,6 +3,7 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
+		{ name: 'without the context, a lockfile copied to another directory', code: 'FROM node:22\nWORKDIR /a\nCOPY package-lock.json ./\nWORKDIR /b\nRUN npm install' },
 		'FROM node:22\nCOPY package.json package-lock.json ./\nRUN npm ci',
 		{ name: 'installing a named package', code: 'FROM node:22\nCOPY package-lock.json ./\nRUN npm install -g pnpm' },
 		{ name: 'no lockfile in the context', code: 'FROM node:22\nCOPY package*.json ./\nRUN npm install', files: { 'package.json': '{}' } },

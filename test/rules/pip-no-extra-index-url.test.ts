@@ -3,6 +3,7 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
+		{ name: 'uv takes each package from the first index that has it', code: 'FROM python:3.12\nRUN uv pip install --extra-index-url https://private.example.com/simple x' },
 		'FROM python:3.12\nRUN pip install --index-url https://proxy.example.com/simple flask==3.0.3',
 		{ name: 'an empty variable', code: 'FROM python:3.12\nENV PIP_EXTRA_INDEX_URL=' },
 		{ name: 'not pip', code: 'FROM python:3.12\nRUN echo --extra-index-url' },

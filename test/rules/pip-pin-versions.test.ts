@@ -3,6 +3,7 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
+		{ name: 'uv option values', code: 'FROM python:3.12\nRUN uv pip install -p 3.12 --python-platform linux --index-strategy first-index flask==3.0.3' },
 		'FROM python:3.12\nRUN pip install flask==3.0.3 "requests[socks]==2.32.3" pkg===1.0',
 		{ name: 'requirements and constraints files', code: 'FROM python:3.12\nRUN pip install -r requirements.txt && pip install -c constraints.txt flask' },
 		{ name: 'local paths, archives, VCS and URLs', code: 'FROM python:3.12\nRUN pip install . ./pkg /wheels/x-1.0-py3-none-any.whl git+https://github.com/o/r.git pkg@https://x/y.zip' },

@@ -13,7 +13,8 @@ export interface Mode {
 
 /** Parses a mode argument; `undefined` when it is not a mode. */
 export function parseMode(text: string): Mode | undefined {
-	if (/^[0-7]{1,4}$/.test(text)) {
+	// chmod accepts extra leading zeros (`04755`, `00777`).
+	if (/^0*[0-7]{1,4}$/.test(text) && text.length <= 5) {
 		return { numeric: parseInt(text, 8), text, clauses: [] };
 	}
 	const clauses: { who: string; op: string; perms: string }[] = [];
@@ -44,17 +45,22 @@ export function isWorldWritable(mode: Mode): boolean {
 /** Whether a mode sets the setuid or setgid bit. */
 export function setsSpecialBit(mode: Mode): 'setuid' | 'setgid' | undefined {
 	if (mode.numeric !== undefined) {
-		if (mode.text.length < 4) {
-			return undefined;
-		}
 		return (mode.numeric & 0o4000) !== 0 ? 'setuid' : (mode.numeric & 0o2000) !== 0 ? 'setgid' : undefined;
 	}
+	let found: 'setuid' | 'setgid' | undefined;
 	for (const c of mode.clauses) {
 		if ((c.op === '+' || c.op === '=') && c.perms.includes('s')) {
-			return c.who.includes('g') && !c.who.includes('u') && !c.who.includes('a') ? 'setgid' : 'setuid';
+			// `s` means setuid for u (and for a or no who), setgid for g; for o alone it does nothing.
+			const who = c.who === '' ? 'a' : c.who;
+			if (who.includes('u') || who.includes('a')) {
+				return 'setuid';
+			}
+			if (who.includes('g')) {
+				found = 'setgid';
+			}
 		}
 	}
-	return undefined;
+	return found;
 }
 
 /** A numeric mode without group and other write (`777` → `755`, `0666` → `0644`), digits kept. */

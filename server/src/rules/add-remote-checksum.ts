@@ -6,9 +6,9 @@ function isHttpFile(url: string): boolean {
 	return /^https?:\/\//i.test(url) && !/\.git(?:#.*)?$|#/.test(url);
 }
 
-/** The URL without credentials, for messages. */
+/** The URL without credentials, query or fragment (a token may hide in either), for messages. */
 function display(url: string): string {
-	return url.replace(/^([a-z]+:\/\/)[^/@]*@/i, '$1');
+	return url.replace(/^([a-z]+:\/\/)[^/@]*@/i, '$1').replace(/[?#].*$/, '');
 }
 
 export default defineRule({

@@ -14,7 +14,7 @@ export default defineRule({
 		},
 		fix: { safety: 'safe', title: 'Add --no-cache to apk add' },
 		docs: { summary: '`apk add` without --no-cache.' },
-		equivalents: { hadolint: ['DL3019'] },
+		equivalents: { hadolint: ['DL3019'], trivy: ['DS-0025'] },
 	},
 	create(context) {
 		const { model } = context;

@@ -17,7 +17,7 @@ export default defineRule({
 		},
 		fix: { safety: 'safe', title: 'Add --no-install-recommends' },
 		docs: { summary: '`apt-get install` without --no-install-recommends.' },
-		equivalents: { hadolint: ['DL3015'], checkov: ['CKV_DOCKER_9'] },
+		equivalents: { hadolint: ['DL3015'], trivy: ['DS-0029'] },
 	},
 	create(context) {
 		const { model } = context;
@@ -38,7 +38,12 @@ export default defineRule({
 						continue;
 					}
 					const options = inv.args.map((a) => a.value);
-					if (options.includes('--no-install-recommends') || options.some((o) => RECOMMENDS_OFF.test(o))) {
+					// `--install-recommends` says the author wants them: adding the opposite flag would contradict it.
+					if (
+						options.includes('--no-install-recommends') ||
+						options.includes('--install-recommends') ||
+						options.some((o) => RECOMMENDS_OFF.test(o))
+					) {
 						continue;
 					}
 					const last = inv.args.at(-1) ?? pkg.subWord;

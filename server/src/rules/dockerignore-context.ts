@@ -4,7 +4,7 @@ import { isIgnored, parseDockerignore } from '../engine/dockerignore';
 import { defineRule } from './types';
 
 /** What a .dockerignore must keep out of the context, and why. */
-const MUST_EXCLUDE = ['.git', '.env'] as const;
+const MUST_EXCLUDE = ['.git', '.env', '.env.local'] as const;
 
 export default defineRule({
 	meta: {
@@ -35,7 +35,9 @@ export default defineRule({
 					: undefined;
 				const text = specific ?? buildContext?.readFile('.dockerignore');
 				const patterns = text === undefined ? [] : parseDockerignore(text);
-				checked = { file: text, missing: MUST_EXCLUDE.filter((p) => !isIgnored(patterns, p)) };
+				// `.env` and `.env.local` stand for `.env*`: one message for both.
+				const missing = MUST_EXCLUDE.filter((p) => !isIgnored(patterns, p)).map((p) => (p === '.git' ? p : '.env'));
+				checked = { file: text, missing: [...new Set(missing)] };
 			}
 			return checked;
 		};

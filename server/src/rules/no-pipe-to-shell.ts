@@ -1,8 +1,10 @@
-import { invocation, runInvocations, type Invocation } from '../engine/commands';
+import { invocation, optionValues, runInvocations, type Invocation } from '../engine/commands';
 import { defineRule } from './types';
 
 /** Programs that run code read from stdin. */
 const INTERPRETERS = /^(?:sh|bash|dash|ash|zsh|ksh|mksh|busybox|python[\d.]*|perl|ruby|node|php)$/;
+/** Shell built-ins that run code given as an argument or a file: `eval "$(curl …)"`, `source <(curl …)`. */
+const EVALUATORS = new Set(['eval', 'source', '.']);
 /** A downloader's output used as code: `$(curl …)`, `` `wget …` ``, `<(curl …)`. */
 const FETCH_AS_CODE = /(?:\$\(|`|<\()\s*(?:\S*\/)?(?:curl|wget)\b/;
 
@@ -10,7 +12,14 @@ const FETCH_AS_CODE = /(?:\$\(|`|<\()\s*(?:\S*\/)?(?:curl|wget)\b/;
 function downloadsToStdout(inv: Invocation): boolean {
 	const args = inv.args.map((a) => a.value);
 	if (inv.name === 'curl') {
-		return !args.some((a) => a === '-o' || a === '-O' || a.startsWith('--output') || a === '--remote-name' || /^-[a-zA-Z]*[oO]/.test(a));
+		// `-o -` (also `-fsSLo-`, `--output=-`) is stdout; any other -o/-O names a file.
+		const outputs = optionValues(inv.args, ['-o'], ['--output']).map((o) => o.value);
+		const clustered = args.filter((a) => /^-[a-zA-Z]*o./.test(a) && !a.startsWith('--')).map((a) => a.slice(a.indexOf('o') + 1));
+		const files = [...outputs, ...clustered].filter((o) => o !== '-');
+		return (
+			files.length === 0 &&
+			!args.some((a) => a === '-O' || a === '--remote-name' || a === '--remote-name-all' || /^-[a-zA-Z]*O$/.test(a))
+		);
 	}
 	if (inv.name === 'wget') {
 		return args.some((a, i) => ((a === '-O' || a === '--output-document') && args[i + 1] === '-') || /^-[a-zA-Z]*O-$/.test(a) || a === '--output-document=-');
@@ -29,7 +38,7 @@ export default defineRule({
 				'A downloaded script runs straight from the network ({{downloader}} into {{shell}}), so whoever controls the URL or the connection controls the build. Download it to a file, verify its checksum or signature, then run it.',
 		},
 		docs: { summary: 'A downloaded script piped into a shell (`curl … | sh`, `sh -c "$(curl …)"`, `bash <(curl …)`).' },
-		equivalents: { trivy: ['DS-0029'] },
+		equivalents: {},
 	},
 	create(context) {
 		const { model } = context;
@@ -56,7 +65,7 @@ export default defineRule({
 					}
 				}
 				for (const inv of runInvocations(model, instruction)) {
-					if (!INTERPRETERS.test(inv.name)) {
+					if (!INTERPRETERS.test(inv.name) && !EVALUATORS.has(inv.name)) {
 						continue;
 					}
 					const fetched = inv.args.find((a) => FETCH_AS_CODE.test(a.text));

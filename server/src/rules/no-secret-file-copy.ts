@@ -1,5 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
-import { flagOf, jsonStringsOf } from '../engine/ast';
+import { flagOf, heredocsOf, jsonStringsOf } from '../engine/ast';
 import { normaliseContextPath } from '../engine/context';
 import { defineRule } from './types';
 
@@ -87,13 +87,14 @@ export default defineRule({
 			summary:
 				'COPY/ADD of .npmrc, .pypirc, pip.conf, .netrc, .git-credentials, SSH keys, *.pem/*.key private keys, .env, .aws/credentials, .docker/config.json.',
 		},
-		equivalents: {},
+		equivalents: { trivy: ['DS-0031'] },
 	},
 	create(context) {
 		const { model, buildContext } = context;
 		const read = (p: string): string | undefined => buildContext?.readFile(p);
 		const check = (instruction: Instruction): void => {
-			if (flagOf(instruction, 'from')) {
+			// A here-document is content written inline, not a file from the context (DH303 reads its text).
+			if (flagOf(instruction, 'from') || heredocsOf(instruction).length > 0) {
 				return;
 			}
 			const stage = model.stageOf(instruction);

@@ -5,7 +5,7 @@ import { chmodArguments, parseMode, setsSpecialBit } from '../engine/permissions
 import { defineRule } from './types';
 
 /** A file in a bin directory: a program, not a shared directory. */
-const BIN_PATH = /(?:^|\/)s?bin\/[^/]+$/;
+const BIN_PATH = /(?:^|\/)s?bin(?:\/[^/]*)?$/;
 
 export default defineRule({
 	meta: {

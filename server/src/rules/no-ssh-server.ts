@@ -5,8 +5,8 @@ import { defineRule } from './types';
 
 /** SSH server packages (Alpine's `openssh` includes the server). */
 const SERVERS: Record<string, readonly string[]> = {
-	'apt-get': ['openssh-server', 'dropbear', 'dropbear-bin'],
-	apt: ['openssh-server', 'dropbear', 'dropbear-bin'],
+	'apt-get': ['openssh-server', 'ssh', 'dropbear', 'dropbear-bin'],
+	apt: ['openssh-server', 'ssh', 'dropbear', 'dropbear-bin'],
 	apk: ['openssh', 'openssh-server', 'dropbear'],
 	yum: ['openssh-server', 'dropbear'],
 	dnf: ['openssh-server', 'dropbear'],

@@ -15,7 +15,7 @@ export default defineRule({
 				'Installing sudo gives any process in the container a way back to root. Do root work in RUN steps before USER instead, and leave sudo out of the image.',
 		},
 		docs: { summary: '`sudo` run or installed in RUN.' },
-		equivalents: { hadolint: ['DL3004'] },
+		equivalents: { hadolint: ['DL3004'], trivy: ['DS-0010'], checkov: ['CKV2_DOCKER_1'] },
 	},
 	create(context) {
 		const { model } = context;
@@ -23,7 +23,8 @@ export default defineRule({
 			RUN(instruction) {
 				for (const inv of runInvocations(model, instruction)) {
 					const pkg = packageCommand(inv);
-					const sudoPackage = pkg?.kind === 'install' ? pkg.packageWords.find((w) => w.value === 'sudo') : undefined;
+					const sudoPackage =
+						pkg?.kind === 'install' ? pkg.packageWords.find((_, i) => pkg.names[i] === 'sudo') : undefined;
 					if (sudoPackage) {
 						context.report({ range: sudoPackage.range, messageId: 'installsSudo' });
 					}

@@ -15,6 +15,7 @@ const VARIABLES: Record<string, (value: string) => boolean> = {
 	PYTHONHTTPSVERIFY: (v) => v.trim() === '0',
 	GIT_SSL_NO_VERIFY: (v) => !/^(?:|0|false|no|off)$/i.test(v.trim()),
 	NPM_CONFIG_STRICT_SSL: (v) => /^(?:false|0|no)$/i.test(v.trim()),
+	npm_config_strict_ssl: (v) => /^(?:false|0|no)$/i.test(v.trim()),
 };
 
 /** Flags that turn verification off, by program. `value`: the flag takes the next word as its value. */
@@ -24,15 +25,15 @@ const FLAGS: Record<string, readonly { readonly flag: string; readonly value?: b
 	apk: [{ flag: '--allow-untrusted' }],
 	'apt-get': [{ flag: '--allow-unauthenticated' }, { flag: '--force-yes' }, { flag: '--allow-insecure-repositories' }],
 	apt: [{ flag: '--allow-unauthenticated' }, { flag: '--allow-insecure-repositories' }],
-	yum: [{ flag: '--nogpgcheck' }],
-	dnf: [{ flag: '--nogpgcheck' }],
+	yum: [{ flag: '--nogpgcheck' }, { flag: '--setopt=sslverify=false' }, { flag: '--setopt=sslverify=0' }],
+	dnf: [{ flag: '--nogpgcheck' }, { flag: '--setopt=sslverify=false' }, { flag: '--setopt=sslverify=0' }],
 	microdnf: [{ flag: '--nogpgcheck' }],
 	zypper: [{ flag: '--no-gpg-checks' }],
 	rpm: [{ flag: '--nosignature' }, { flag: '--nodigest' }],
 	pip: [{ flag: '--trusted-host', value: true }],
-	npm: [{ flag: '--strict-ssl=false' }],
-	yarn: [{ flag: '--strict-ssl=false' }],
-	pnpm: [{ flag: '--strict-ssl=false' }],
+	npm: [{ flag: '--strict-ssl=false' }, { flag: '--no-strict-ssl' }],
+	yarn: [{ flag: '--strict-ssl=false' }, { flag: '--no-strict-ssl' }],
+	pnpm: [{ flag: '--strict-ssl=false' }, { flag: '--no-strict-ssl' }],
 };
 
 /** curl's short options that take a value: in a cluster (`-fsSLo file`) the rest of the word is that value. */
@@ -77,7 +78,9 @@ export default defineRule<MessageId>({
 			summary:
 				'`curl -k`, `wget --no-check-certificate`, `pip --trusted-host`, `PIP_TRUSTED_HOST`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `strict-ssl false`, `GIT_SSL_NO_VERIFY`, `--allow-untrusted`, `--allow-unauthenticated`, `--nogpgcheck`, `rpm --nosignature`.',
 		},
-		equivalents: { checkov: ['CKV2_DOCKER_2', 'CKV2_DOCKER_3', 'CKV2_DOCKER_4', 'CKV2_DOCKER_5', 'CKV2_DOCKER_6'] },
+		equivalents: {
+			checkov: Array.from({ length: 15 }, (_, i) => `CKV2_DOCKER_${i + 2}`),
+		},
 	},
 	create(context: RuleContext<MessageId>) {
 		const { model, document } = context;
@@ -135,10 +138,11 @@ export default defineRule<MessageId>({
 					const args = inv.args;
 					// Settings: `npm config set strict-ssl false`, `git config http.sslVerify false`, `git -c http.sslVerify=false`.
 					const values = args.map((a) => a.value.toLowerCase());
-					const strictSsl = values.indexOf('strict-ssl');
-					if (['npm', 'yarn', 'pnpm'].includes(inv.name) && strictSsl > 0 && values[strictSsl + 1] === 'false') {
+					const strictSsl = values.findIndex((v, i) => (v === 'strict-ssl' && values[i + 1] === 'false') || v === 'strict-ssl=false');
+					if (['npm', 'yarn', 'pnpm'].includes(inv.name) && strictSsl > 0 && values.includes('set')) {
+						const last = values[strictSsl] === 'strict-ssl' ? strictSsl + 1 : strictSsl;
 						context.report({
-							range: { start: args[strictSsl].range.start, end: args[strictSsl + 1].range.end },
+							range: { start: args[strictSsl].range.start, end: args[last].range.end },
 							messageId: 'setting',
 							data: { setting: 'strict-ssl false', tool: inv.name },
 						});

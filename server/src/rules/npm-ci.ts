@@ -1,5 +1,6 @@
 import { contextCandidates, resolveImagePath } from '../engine/buildFiles';
 import { runInvocations } from '../engine/commands';
+import { normaliseContextPath } from '../engine/context';
 import { defineRule } from './types';
 
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'];
@@ -41,10 +42,14 @@ export default defineRule({
 						if (buildContext) {
 							return candidates.some((c) => buildContext.readFile(c) !== undefined);
 						}
-						// Without the context, only a COPY that names the lockfile proves it is there.
+						// Without the context, only a COPY into this directory that names the lockfile proves it is there.
 						return model
 							.effectiveInstructions(stage)
-							.some((i) => i.getKeyword() === 'COPY' && i.getArguments().some((a) => a.getValue().endsWith(name)));
+							.some(
+								(i) =>
+									i.getKeyword() === 'COPY' &&
+									i.getArguments().some((a) => candidates.includes(normaliseContextPath(a.getValue())) && a.getValue().endsWith(name)),
+							);
 					});
 					if (!lockfile) {
 						continue;

@@ -2,6 +2,8 @@ import type { From, Instruction } from 'dockerfile-ast';
 import { flagOf, flagsOf } from '../engine/ast';
 import type { Range } from 'vscode-languageserver-types';
 import { isValidDigest, parseImageRef, type ImageRef } from '../engine/imageRef';
+import { pinDataFor } from '../engine/imageSites';
+import type { ImageSiteKind } from '../protocol';
 import type { Stage } from '../engine/model';
 import { defineRule, type RuleContext } from './types';
 
@@ -56,13 +58,19 @@ export default defineRule<MessageId>({
 		/** Global ARGs used as a whole image reference, and the FROM lines that use them. */
 		const argUses = new Map<string, { usedAt: Instruction[]; report?: () => void }>();
 
-		const check = (ref: ImageRef | undefined, range: Range | null): void => {
+		// `pin` names the reference for the network fix "Pin to digest"; the engine itself never resolves it.
+		const check = (ref: ImageRef | undefined, range: Range | null, kind: ImageSiteKind): void => {
 			if (!ref || !range) {
 				return;
 			}
 			const messageId = problem(ref);
 			if (messageId) {
-				context.report({ range, messageId, data: { image: ref.raw } });
+				context.report({
+					range,
+					messageId,
+					data: { image: ref.raw },
+					pin: pinDataFor(context.document, range, ref, kind),
+				});
 			}
 		};
 
@@ -92,6 +100,7 @@ export default defineRule<MessageId>({
 						messageId: messageId === 'malformedDigest' ? 'malformedDigest' : 'argDefault',
 						data: { image: ref.raw, name, line: entry.usedAt[0].getRange().start.line + 1 },
 						relatedLines: entry.usedAt.map((i) => i.getRange().start.line),
+						pin: pinDataFor(context.document, valueRange, ref, 'argDefault'),
 					});
 			}
 			argUses.set(name, entry);
@@ -99,7 +108,13 @@ export default defineRule<MessageId>({
 		};
 
 		/** `COPY --from=x` / `RUN --mount=from=x`: an image unless it names a stage. */
-		const checkFromValue = (value: string | null, range: Range | null, stage: Stage, at: Instruction): void => {
+		const checkFromValue = (
+			value: string | null,
+			range: Range | null,
+			stage: Stage,
+			at: Instruction,
+			kind: ImageSiteKind,
+		): void => {
 			if (!value || !range) {
 				return;
 			}
@@ -107,7 +122,7 @@ export default defineRule<MessageId>({
 			if (expansion.unresolved || model.findStage(expansion.value)) {
 				return;
 			}
-			check(parseImageRef(expansion.value), range);
+			check(parseImageRef(expansion.value), range, kind);
 		};
 
 		return {
@@ -123,12 +138,12 @@ export default defineRule<MessageId>({
 				if (stage.baseUnresolved) {
 					return;
 				}
-				check(stage.baseImage, from.getImageRange());
+				check(stage.baseImage, from.getImageRange(), 'from');
 			},
 			COPY(instruction, stage) {
 				const flag = flagOf(instruction, 'from');
 				if (flag) {
-					checkFromValue(flag.getValue(), flag.getValueRange(), stage, instruction);
+					checkFromValue(flag.getValue(), flag.getValueRange(), stage, instruction, 'copyFrom');
 				}
 			},
 			RUN(instruction, stage) {
@@ -138,7 +153,7 @@ export default defineRule<MessageId>({
 					}
 					const from = flag.getOption('from');
 					if (from) {
-						checkFromValue(from.getValue(), from.getValueRange(), stage, instruction);
+						checkFromValue(from.getValue(), from.getValueRange(), stage, instruction, 'mountFrom');
 					}
 				}
 			},
@@ -154,7 +169,7 @@ export default defineRule<MessageId>({
 				if (OFFICIAL_FRONTEND.test(value) && !value.includes('@')) {
 					return;
 				}
-				check(parseImageRef(value), syntax.getValueRange());
+				check(parseImageRef(value), syntax.getValueRange(), 'syntax');
 			},
 		};
 	},

@@ -38,6 +38,11 @@ export default defineRule({
 					if (!pip) {
 						continue;
 					}
+					// uv takes each package from the first index that has it unless told otherwise, which is the
+					// defence against dependency confusion.
+					if (pip.tool === 'uv' && !pip.args.some((a) => /unsafe-best-match|unsafe-any-match/.test(a.value))) {
+						continue;
+					}
 					const hasIndex = optionValues(pip.args, ['-i'], ['--index-url', '--default-index']).length > 0;
 					const extras = optionValues(pip.args, [], ['--extra-index-url']);
 					for (const { optionWord } of extras) {

@@ -9,6 +9,11 @@ const VALUE_OPTIONS = new Set([
 	'--proxy', '--retries', '--timeout', '--trusted-host', '--cert', '--client-cert', '-C', '--config-settings',
 	'--global-option', '--install-option', '--only-binary', '--no-binary', '--report', '--use-feature',
 	'--exists-action', '--python', '--keyring-provider', '--root-user-action', '--group', '--index', '--default-index',
+	// uv pip install
+	'-p', '--python-platform', '--index-strategy', '--resolution', '--prerelease', '--link-mode', '--exclude-newer',
+	'--torch-backend', '--overrides', '--build-constraints', '-b', '--refresh-package', '--reinstall-package',
+	'--upgrade-package', '-P', '--no-binary-package', '--only-binary-package', '--config-file', '--directory',
+	'--project', '--cache-dir', '--color',
 ]);
 
 /** A requirement that pins one version (`==`/`===`, extras and markers allowed). */

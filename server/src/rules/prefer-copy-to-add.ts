@@ -3,6 +3,8 @@ import { defineRule } from './types';
 
 /** Archives ADD extracts (Docker detects them by content; their names say so). */
 const ARCHIVE = /\.(?:tar|tar\.(?:gz|bz2|xz|zst|lz4)|tgz|tbz2?|txz|tzst)$/i;
+/** Compression suffixes a glob may end in while matching `.tar.*` archives. */
+const COMPRESSED = /\.(?:gz|bz2|xz|zst|lz4|tgz|tbz2?|txz|tzst|tar)$/i;
 /** Sources ADD fetches rather than copies. */
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i;
 
@@ -43,8 +45,8 @@ export default defineRule({
 					if (expansion.unresolved || REMOTE.test(expansion.value) || ARCHIVE.test(expansion.value)) {
 						return;
 					}
-					// A glob may match archives.
-					if (/[*?[]/.test(expansion.value) && !/\.[a-z0-9]+$/i.test(expansion.value)) {
+					// A glob may match archives: `*`, `*.gz`, `release-*.xz`.
+					if (/[*?[]/.test(expansion.value) && (!/\.[a-z0-9]+$/i.test(expansion.value) || COMPRESSED.test(expansion.value))) {
 						return;
 					}
 				}
