@@ -3,6 +3,7 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
+		{ name: 'a .key copied as a public key', code: 'FROM jenkins/jenkins:lts\nCOPY jenkins.io-2026.key /war/jenkins-key.pub' },
 		{ name: 'a here-document written to a secret path', code: 'FROM node:22\nCOPY <<EOF /root/.npmrc\nregistry=https://registry.npmjs.org/\nEOF' },
 		'FROM node:22\nCOPY package.json package-lock.json ./',
 		{ name: 'env templates', code: 'FROM node:22\nCOPY .env.example .env.sample /app/' },

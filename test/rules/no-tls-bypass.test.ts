@@ -3,6 +3,7 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
+		{ name: 'local packages built earlier in the build', code: 'FROM alpine:3.20\nRUN apk add --no-cache --allow-untrusted /tmp/packages/nginx-module-*.apk' },
 		'FROM alpine:3.20\nRUN curl -fsSL https://x -o y && wget https://z',
 		{ name: 'curl -k inside a value cluster', code: 'FROM alpine:3.20\nRUN curl -fsSLo k https://x' },
 		{ name: 'verification turned on', code: 'FROM node:22\nENV NODE_TLS_REJECT_UNAUTHORIZED=1 GIT_SSL_NO_VERIFY=false' },
@@ -41,12 +42,12 @@ new RuleTester().run(rule, {
 		},
 		{
 			name: 'package managers and an inline variable',
-			code: 'FROM alpine:3.20\nRUN GIT_SSL_NO_VERIFY=1 git clone https://h/r && apk add --allow-untrusted x.apk',
+			code: 'FROM alpine:3.20\nRUN GIT_SSL_NO_VERIFY=1 git clone https://h/r && apk add --allow-untrusted curl',
 			errors: [
 				{ messageId: 'variable', data: { name: 'GIT_SSL_NO_VERIFY', value: '1', flag: 'GIT_SSL_NO_VERIFY' }, line: 2, column: 5, endLine: 2, endColumn: 24 },
 				{ messageId: 'flag', data: { tool: 'apk', flag: '--allow-untrusted' }, line: 2, column: 58, endLine: 2, endColumn: 75 },
 			],
-			output: 'FROM alpine:3.20\nRUN git clone https://h/r && apk add x.apk',
+			output: 'FROM alpine:3.20\nRUN git clone https://h/r && apk add curl',
 		},
 		{
 			name: 'settings get no automatic fix',

@@ -3,6 +3,7 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
+		{ name: 'a scratch directory removed in the same RUN', code: 'FROM debian:12\nRUN tempDir="$(mktemp -d)" && chmod 777 "$tempDir" && make -C "$tempDir" && rm -rf "$tempDir"' },
 		'FROM alpine:3.20\nRUN chmod 755 /app && chmod -R u+w /data',
 		{ name: "/tmp's sticky mode", code: 'FROM alpine:3.20\nRUN chmod 1777 /tmp && chmod a+rwxt /scratch' },
 		{ name: '+w follows the umask', code: 'FROM alpine:3.20\nRUN chmod +w file' },

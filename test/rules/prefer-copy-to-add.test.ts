@@ -3,6 +3,7 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
+		{ name: 'a quoted URL', code: 'FROM alpine:3.20\nARG V=1\nADD "https://github.com/o/r.git#${V}" /src' },
 		{ name: 'a glob that may match compressed tarballs', code: 'FROM alpine:3.20\nADD release-*.xz *.gz /opt/' },
 		'FROM alpine:3.20\nCOPY app.py /app/',
 		{ name: 'a local archive is extracted', code: 'FROM alpine:3.20\nADD rootfs.tar.gz /' },

@@ -4,6 +4,7 @@
  */
 import type { Instruction } from 'dockerfile-ast';
 import { flagsOf } from './ast';
+import { wordsOf } from './words';
 import type { BuildContext } from './context';
 import { normaliseContextPath } from './context';
 import { mountTarget, runMounts } from './commands';
@@ -83,8 +84,8 @@ export function contextCandidates(
 			continue;
 		}
 		const owner = model.stageOf(copy) ?? stage;
-		const args = copy.getArguments().map((a) => a.getValue());
-		if (args.length < 2 || args[0].startsWith('[') || args[0].startsWith('<<')) {
+		const args = wordsOf(copy).map((w) => w.value);
+		if (args.length < 2 || args[0].startsWith('<<')) {
 			continue;
 		}
 		const vars = model.variablesAt(owner, copy);

@@ -1,4 +1,5 @@
-import { flagOf, jsonStringsOf } from '../engine/ast';
+import { flagOf } from '../engine/ast';
+import { wordsOf } from '../engine/words';
 import { defineRule } from './types';
 
 /** An HTTP(S) source that is not a git repository (BuildKit treats `*.git` and `#ref` URLs as git). */
@@ -31,13 +32,11 @@ export default defineRule({
 				if (flagOf(instruction, 'checksum')) {
 					return;
 				}
-				const json = jsonStringsOf(instruction);
-				const args = json.length > 0 ? json : instruction.getArguments();
 				const vars = model.variablesAt(stage, instruction);
-				for (const arg of args.slice(0, -1)) {
-					const expansion = model.expand(arg.getValue().replace(/^"(.*)"$/, '$1'), vars);
+				for (const word of wordsOf(instruction).slice(0, -1)) {
+					const expansion = model.expand(word.value, vars);
 					if (!expansion.unresolved && isHttpFile(expansion.value)) {
-						context.report({ range: arg.getRange(), messageId: 'noChecksum', data: { url: display(expansion.value) } });
+						context.report({ range: word.range, messageId: 'noChecksum', data: { url: display(expansion.value) } });
 					}
 				}
 			},

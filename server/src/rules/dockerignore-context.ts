@@ -1,5 +1,6 @@
 import type { Instruction } from 'dockerfile-ast';
-import { flagOf, jsonStringsOf } from '../engine/ast';
+import { flagOf } from '../engine/ast';
+import { wordsOf } from '../engine/words';
 import { isIgnored, parseDockerignore } from '../engine/dockerignore';
 import { defineRule } from './types';
 
@@ -45,20 +46,17 @@ export default defineRule({
 			if (!buildContext || flagOf(instruction, 'from')) {
 				return;
 			}
-			const json = jsonStringsOf(instruction);
-			const args = json.length > 0 ? json : instruction.getArguments();
-			for (const arg of args.slice(0, -1)) {
-				const value = json.length > 0 ? (arg as (typeof json)[number]).getJSONValue() : arg.getValue();
+			for (const { value, range } of wordsOf(instruction).slice(0, -1)) {
 				if (!/^(?:\.|\.\/|\*|\.\/\*)$/.test(value)) {
 					continue;
 				}
 				const { file, missing } = state();
 				const keyword = instruction.getKeyword();
 				if (file === undefined) {
-					context.report({ range: arg.getRange(), messageId: 'missing', data: { keyword, source: value } });
+					context.report({ range, messageId: 'missing', data: { keyword, source: value } });
 				} else if (missing.length > 0) {
 					context.report({
-						range: arg.getRange(),
+						range,
 						messageId: 'weak',
 						data: { keyword, source: value, paths: missing.map((m) => (m === '.env' ? '.env*' : m)).join(' and ') },
 					});

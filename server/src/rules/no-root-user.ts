@@ -1,5 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
-import { jsonStringsOf } from '../engine/ast';
+import { wordsOf } from '../engine/words';
 import { invocation, programChain } from '../engine/commands';
 import { basename, type RunCommand } from '../engine/runScript';
 import type { ImageRef } from '../engine/imageRef';
@@ -93,8 +93,7 @@ const INITS = new Set(['tini', 'dumb-init', 'catatonit']);
 
 /** The program an ENTRYPOINT or CMD runs, skipping an init process and its options. */
 function entrypointProgram(instruction: Instruction): string | undefined {
-	const json = jsonStringsOf(instruction).map((s) => s.getJSONValue());
-	const words = json.length > 0 ? json : instruction.getArguments().map((a) => a.getValue());
+	const words = wordsOf(instruction).map((w) => w.value);
 	let i = 0;
 	while (i < words.length && (INITS.has(basename(words[i])) || words[i].startsWith('-'))) {
 		i++;

@@ -1,5 +1,6 @@
 import type { Instruction } from 'dockerfile-ast';
-import { flagOf, heredocsOf, jsonStringsOf } from '../engine/ast';
+import { flagOf, heredocsOf } from '../engine/ast';
+import { wordsOf } from '../engine/words';
 import { normaliseContextPath } from '../engine/context';
 import { defineRule } from './types';
 
@@ -35,8 +36,22 @@ const SECRET_PATHS: Record<string, string> = {
 /** `.env.example`, `.env.sample`, `.env.template`, `.env.dist` document the variables, without values. */
 const ENV_TEMPLATE = /^\.env\.(?:example|sample|template|dist|defaults)$/i;
 
-/** What a source path holds, if it looks like a secret; `undefined` otherwise. */
-function secretKind(path: string, read: (p: string) => string | undefined): string | undefined {
+/** A key file's text says whether it is private. */
+function keyKind(text: string): 'private' | 'public' | undefined {
+	if (/-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----/.test(text)) {
+		return 'private';
+	}
+	return /-----BEGIN (?:[A-Z]+ )*(?:PUBLIC KEY|CERTIFICATE)(?: BLOCK)?-----/.test(text) ? 'public' : undefined;
+}
+
+/** Public key material by name: `ca.pem`, `fullchain.pem`, `release.pub`. */
+const PUBLIC_NAME = /(?:^|[-_.])(?:cert|certificate|ca|chain|fullchain|bundle|pub|public|root|pubkey|gpg)(?:[-_.]|$)/i;
+
+/**
+ * What a source path holds, if it looks like a secret; `undefined` otherwise. Key files (`.pem`, `.key`) are read
+ * from the context when it has them; otherwise their name, or the name they are copied to, decides.
+ */
+function secretKind(path: string, destination: string, read: (p: string) => string | undefined): string | undefined {
 	const clean = normaliseContextPath(path);
 	const parts = clean.split('/');
 	const base = parts[parts.length - 1];
@@ -57,18 +72,18 @@ function secretKind(path: string, read: (p: string) => string | undefined): stri
 	if (/^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$/.test(base)) {
 		return 'an SSH private key';
 	}
-	if (/\.(?:key|p12|pfx|jks|keystore)$/i.test(base)) {
+	if (/\.(?:p12|pfx|jks|keystore)$/i.test(base)) {
 		return 'a private key';
 	}
-	if (/\.pem$/i.test(base)) {
-		// Certificates are .pem too: read the file when the context has it, else judge by the name.
+	if (/\.(?:pem|key)$/i.test(base)) {
+		// Certificates and public keys use these names too.
 		const text = read(clean);
-		if (text !== undefined) {
-			return /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/.test(text) ? 'a private key' : undefined;
+		const kind = text === undefined ? undefined : keyKind(text);
+		if (kind !== undefined) {
+			return kind === 'private' ? 'a private key' : undefined;
 		}
-		return /(?:^|[-_.])(?:cert|certificate|ca|chain|fullchain|bundle|pub|public|root)(?:[-_.]|$)/i.test(base)
-			? undefined
-			: 'a private key';
+		const target = destination.split('/').filter(Boolean).pop() ?? '';
+		return PUBLIC_NAME.test(base) || PUBLIC_NAME.test(target) ? undefined : 'a private key';
 	}
 	return undefined;
 }
@@ -99,20 +114,19 @@ export default defineRule({
 			}
 			const stage = model.stageOf(instruction);
 			const vars = stage ? model.variablesAt(stage, instruction) : new Map<string, string | null>();
-			const json = jsonStringsOf(instruction);
-			const args = json.length > 0 ? json : instruction.getArguments();
-			for (const arg of args.slice(0, -1)) {
-				const raw = json.length > 0 ? (arg as (typeof json)[number]).getJSONValue() : arg.getValue();
-				if (raw.startsWith('<<') || /^[a-z]+:\/\//i.test(raw)) {
+			const words = wordsOf(instruction);
+			const destination = words.at(-1)?.value ?? '';
+			for (const { value: raw, range } of words.slice(0, -1)) {
+				if (/^[a-z]+:\/\//i.test(raw)) {
 					continue;
 				}
 				const expansion = model.expand(raw, vars);
-				const what = expansion.unresolved ? undefined : secretKind(expansion.value, read);
+				const what = expansion.unresolved ? undefined : secretKind(expansion.value, destination, read);
 				if (what) {
 					const file = normaliseContextPath(expansion.value) || expansion.value;
 					const id = file.split('/').pop()!.replace(/^\./, '').replace(/[^A-Za-z0-9_-]/g, '_').toLowerCase();
 					context.report({
-						range: arg.getRange(),
+						range,
 						messageId: 'secretFile',
 						data: { file, what, keyword: instruction.getKeyword(), id },
 					});

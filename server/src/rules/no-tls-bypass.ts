@@ -163,7 +163,12 @@ export default defineRule<MessageId>({
 					for (let i = 0; i < args.length; i++) {
 						const word = args[i];
 						const known = (FLAGS[tool] ?? []).find((f) => word.value === f.flag || (f.value && word.value.startsWith(`${f.flag}=`)));
-						if (known) {
+						// `apk add --allow-untrusted ./pkg.apk`: packages built earlier in the build, not from a repository.
+						const localOnly =
+							known?.flag === '--allow-untrusted' &&
+							args.some((a) => a.value.endsWith('.apk')) &&
+							args.filter((a) => !a.value.startsWith('-') && a.value !== 'add').every((a) => a.value.includes('/') || a.value.endsWith('.apk'));
+						if (known && !localOnly) {
 							const last = known.value && word.value === known.flag && args[i + 1] ? args[i + 1] : word;
 							context.report({
 								range: { start: word.range.start, end: last.range.end },

@@ -40,8 +40,17 @@ export default defineRule({
 			COPY: copyChmod,
 			ADD: copyChmod,
 			RUN(instruction) {
-				for (const inv of runInvocations(model, instruction)) {
+				const invocations = runInvocations(model, instruction);
+				/** Paths an `rm -r` of this RUN deletes: a scratch directory opened up and removed again ships nothing. */
+				const removed = new Set(
+					invocations.filter((i) => i.name === 'rm').flatMap((i) => i.args.filter((a) => !a.value.startsWith('-')).map((a) => a.text)),
+				);
+				for (const inv of invocations) {
 					if (inv.name !== 'chmod') {
+						continue;
+					}
+					const targets = inv.args.slice((chmodArguments(inv.args)?.modeIndex ?? 0) + 1);
+					if (targets.length > 0 && targets.every((t) => removed.has(t.text))) {
 						continue;
 					}
 					const parsed = chmodArguments(inv.args);

@@ -1,4 +1,5 @@
-import { flagOf, jsonStringsOf } from '../engine/ast';
+import { flagOf } from '../engine/ast';
+import { wordsOf } from '../engine/words';
 import { defineRule } from './types';
 
 /** Archives ADD extracts (Docker detects them by content; their names say so). */
@@ -30,9 +31,9 @@ export default defineRule({
 				if (['checksum', 'keep-git-dir', 'unpack'].some((f) => flagOf(instruction, f))) {
 					return;
 				}
-				const json = jsonStringsOf(instruction).map((s) => s.getJSONValue());
-				const words = json.length > 0 ? json : instruction.getArguments().map((a) => a.getValue());
-				const sources = words.slice(0, -1);
+				const sources = wordsOf(instruction)
+					.slice(0, -1)
+					.map((w) => w.value);
 				if (sources.length === 0) {
 					return;
 				}
