@@ -39,7 +39,8 @@ export default defineRule({
 					if (!pkg || pkg.manager !== 'apk' || pkg.kind !== 'install') {
 						continue;
 					}
-					if (inv.args.some((a) => a.value === '--no-cache')) {
+					// --no-network installs from what is already there and fetches no index.
+					if (inv.args.some((a) => a.value === '--no-cache' || a.value === '--no-network')) {
 						continue;
 					}
 					const last = inv.args.at(-1) ?? pkg.subWord;

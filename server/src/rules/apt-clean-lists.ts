@@ -16,8 +16,11 @@ function isAptInstall(inv: Invocation): boolean {
 	return pkg !== undefined && APT.has(pkg.manager) && pkg.kind === 'install';
 }
 
-/** `rm -rf /var/lib/apt/lists/*` (or the directory itself). */
+/** `rm -rf /var/lib/apt/lists/*` (or the directory itself), or `apt-get dist-clean` (apt 2.7+), which removes them. */
 function removesLists(inv: Invocation): boolean {
+	if (APT.has(inv.name) && inv.args.some((a) => a.value === 'dist-clean')) {
+		return true;
+	}
 	return inv.name === 'rm' && inv.args.some((a) => a.value === LISTS || a.value.startsWith(`${LISTS}/`));
 }
 

@@ -47,6 +47,8 @@ export default defineRule<MessageId>({
 			argDefault:
 				'The default of ARG {{name}} ("{{image}}") is used as an image on line {{line}} and is not pinned to a digest. Pin the default (`{{image}}@sha256:…`) so builds without --build-arg are reproducible.',
 		},
+		// A network fix: the engine only names the reference (`pin` data); the server or CLI resolves it on request.
+		fix: { safety: 'network', title: 'Pin to digest' },
 		docs: {
 			summary:
 				'An external image (FROM, COPY --from, RUN --mount=from, # syntax=, or an ARG default used as one) without a digest.',
