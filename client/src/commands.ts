@@ -2,11 +2,15 @@
  * The user commands. They forward to server commands through an injected `executeServerCommand` and talk to the
  * user through injected functions, so they run in plain Node tests. No analysis happens here.
  */
+import type { CancellationToken } from 'vscode-languageclient';
 import {
 	ClientCommands,
 	ServerCommands,
+	pinSummary,
 	type ApplyAllFixesParams,
 	type ApplyAllFixesResult,
+	type PinAllImagesParams,
+	type PinResult,
 	type RuleInfo,
 } from '../../server/src/protocol';
 
@@ -26,8 +30,10 @@ export interface RulePickItem {
 
 /** What the commands need from VS Code and the language client. */
 export interface CommandDeps {
-	/** Sends `workspace/executeCommand` to the server. */
-	executeServerCommand(command: string, args: readonly unknown[]): Promise<unknown>;
+	/** Sends `workspace/executeCommand` to the server; cancelling `token` cancels the request. */
+	executeServerCommand(command: string, args: readonly unknown[], token?: CancellationToken): Promise<unknown>;
+	/** Runs `task` under a cancellable progress notification titled `title`. */
+	withProgress<T>(title: string, task: (token: CancellationToken) => Promise<T>): PromiseLike<T>;
 	activeDocument(): EditorDocument | undefined;
 	showInformationMessage(message: string): unknown;
 	showWarningMessage(message: string): unknown;
@@ -40,10 +46,8 @@ export interface CommandDeps {
 /** A command handler for each id of {@link ClientCommands}. */
 export type CommandHandlers = Record<(typeof ClientCommands)[keyof typeof ClientCommands], () => Promise<void>>;
 
-/** Told when Pin All Images to Digests runs: the registry client comes in a later version. */
-export const PIN_NOT_YET_MESSAGE =
-	'Pin All Images to Digests needs the registry client, which comes in a later version of Dockerfile Harden. ' +
-	'Nothing was changed and no registry was contacted. Until then, the DH201 findings show each image to pin.';
+/** The title of Pin All Images to Digests' progress notification. */
+export const PIN_PROGRESS_TITLE = 'Pinning images to digests';
 
 /** Added to every Harden Dockerfile summary while the larger rewrites are not there yet. */
 export const HARDEN_LATER_NOTE =
@@ -59,6 +63,35 @@ function isApplyAllFixesResult(value: unknown): value is ApplyAllFixesResult {
 	}
 	const r = value as Partial<ApplyAllFixesResult>;
 	return typeof r.outcome === 'string' && typeof r.applied === 'number' && typeof r.remaining === 'number';
+}
+
+function isPinResult(value: unknown): value is PinResult {
+	if (typeof value !== 'object' || value === null) {
+		return false;
+	}
+	const r = value as Partial<PinResult>;
+	return typeof r.outcome === 'string' && Array.isArray(r.references);
+}
+
+/** How Pin All Images to Digests tells the user: the message and how loud. */
+export function pinAllMessage(result: PinResult): {
+	readonly level: 'info' | 'warning' | 'error';
+	readonly text: string;
+} {
+	const failed = result.references.some((r) => r.status === 'failed');
+	const text = result.outcome === 'applied' || result.message === undefined ? pinSummary(result) : result.message;
+	switch (result.outcome) {
+		case 'applied':
+			return { level: failed ? 'warning' : 'info', text };
+		case 'nothing':
+			return { level: failed ? 'error' : 'info', text };
+		case 'cancelled':
+			return { level: 'info', text: result.message ?? 'Pin All Images to Digests was cancelled; nothing was changed.' };
+		case 'unknownDocument':
+			return { level: 'warning', text: 'The language server does not know this document yet. Try again in a moment.' };
+		default:
+			return { level: 'warning', text };
+	}
 }
 
 /** What Harden Dockerfile tells the user afterwards. */
@@ -122,7 +155,27 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
 			}
 		}),
 		[ClientCommands.pinImageDigests]: guarded('Pin All Images to Digests', async () => {
-			deps.showInformationMessage(PIN_NOT_YET_MESSAGE);
+			const document = dockerfile();
+			if (!document) {
+				return;
+			}
+			// quiet: this client shows the progress (cancellable) and the report itself.
+			const args: PinAllImagesParams = { uri: document.uri, version: document.version, quiet: true };
+			const result = await deps.withProgress(PIN_PROGRESS_TITLE, (token) =>
+				deps.executeServerCommand(ServerCommands.pinAllImages, [args], token),
+			);
+			if (!isPinResult(result)) {
+				deps.showErrorMessage('Pin All Images to Digests got no answer from the language server.');
+				return;
+			}
+			const { level, text } = pinAllMessage(result);
+			if (level === 'info') {
+				deps.showInformationMessage(text);
+			} else if (level === 'warning') {
+				deps.showWarningMessage(text);
+			} else {
+				deps.showErrorMessage(text);
+			}
 		}),
 		[ClientCommands.showRuleDocs]: guarded('Show Rule Documentation', async () => {
 			const rules = await deps.executeServerCommand(ServerCommands.listRules, []);

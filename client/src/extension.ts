@@ -9,11 +9,13 @@ import {
 	LanguageClient,
 	TransportKind,
 } from 'vscode-languageclient/node';
+import { Notifications } from '../../server/src/protocol';
 import { createCommands } from './commands';
 import {
 	CLIENT_ID,
 	CLIENT_NAME,
 	OTHER_DOCKERFILE_EXTENSIONS,
+	clientEnvironment,
 	createClientOptions,
 	createServerOptions,
 } from './languageClient';
@@ -25,16 +27,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 	const outputChannel = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
 	const otherDockerfileExtensionPresent = (): boolean =>
 		OTHER_DOCKERFILE_EXTENSIONS.some((id) => vscode.extensions.getExtension(id) !== undefined);
+	const environment = () =>
+		clientEnvironment({
+			isTrusted: vscode.workspace.isTrusted,
+			httpProxy: vscode.workspace.getConfiguration('http').get('proxy'),
+			noProxy: vscode.workspace.getConfiguration('http').get('noProxy'),
+		});
 	const languageClient = new LanguageClient(
 		CLIENT_ID,
 		CLIENT_NAME,
 		createServerOptions(context.asAbsolutePath('dist/server.js'), TransportKind.ipc),
-		createClientOptions({ outputChannel, otherDockerfileExtensionPresent }),
+		createClientOptions({ outputChannel, otherDockerfileExtensionPresent, environment }),
 	);
+	const sendEnvironment = (): void => {
+		if (languageClient.isRunning()) {
+			languageClient
+				.sendNotification(Notifications.clientEnvironment, environment())
+				.catch((error: unknown) =>
+					outputChannel.error(`Telling the server about trust or proxy failed: ${String(error)}`),
+				);
+		}
+	};
 	client = languageClient;
 	const handlers = createCommands({
-		executeServerCommand: (command, args) =>
-			languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: [...args] }),
+		executeServerCommand: (command, args, token) =>
+			languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: [...args] }, token),
+		withProgress: (title, task) =>
+			vscode.window.withProgress(
+				{ location: vscode.ProgressLocation.Notification, title, cancellable: true },
+				(_progress, token) => task(token),
+			),
 		activeDocument: () => {
 			const document = vscode.window.activeTextEditor?.document;
 			return document && { uri: document.uri.toString(), version: document.version, languageId: document.languageId };
@@ -58,6 +80,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 					.catch((error: unknown) =>
 						outputChannel.error(`Telling the server about extensions failed: ${String(error)}`),
 					);
+			}
+		}),
+		// The server contacts registries only once the workspace is trusted, and through VS Code's proxy.
+		vscode.workspace.onDidGrantWorkspaceTrust(sendEnvironment),
+		vscode.workspace.onDidChangeConfiguration((event) => {
+			if (event.affectsConfiguration('http.proxy') || event.affectsConfiguration('http.noProxy')) {
+				sendEnvironment();
 			}
 		}),
 		outputChannel,

@@ -5,7 +5,7 @@
 import type { LogOutputChannel } from 'vscode';
 import type { ConfigurationItem } from 'vscode-languageclient';
 import type { LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { CONFIGURATION_SECTION } from '../../server/src/protocol';
+import { CONFIGURATION_SECTION, type ClientEnvironment } from '../../server/src/protocol';
 
 /** Client id: VS Code reads the trace level from `<id>.trace.server`. */
 export const CLIENT_ID = 'dockerfileHarden';
@@ -63,11 +63,39 @@ export function rewriteConfiguration(
 	});
 }
 
+/** What VS Code says that the server cannot see for itself. */
+export interface EnvironmentSources {
+	/** `vscode.workspace.isTrusted`. */
+	readonly isTrusted: boolean;
+	/** `http.proxy`. */
+	readonly httpProxy: unknown;
+	/** `http.noProxy`. */
+	readonly noProxy: unknown;
+}
+
+/**
+ * The {@link ClientEnvironment} sent at start (`initializationOptions`) and on change: workspace trust (the server
+ * contacts no registry in an untrusted workspace) and VS Code's proxy settings.
+ */
+export function clientEnvironment(sources: EnvironmentSources): ClientEnvironment {
+	const proxy = typeof sources.httpProxy === 'string' ? sources.httpProxy.trim() : '';
+	const noProxy = Array.isArray(sources.noProxy)
+		? sources.noProxy.filter((h): h is string => typeof h === 'string' && h.trim() !== '')
+		: [];
+	return {
+		workspaceTrusted: sources.isTrusted,
+		...(proxy !== '' ? { httpProxy: proxy } : {}),
+		...(noProxy.length > 0 ? { noProxy } : {}),
+	};
+}
+
 /** What the client options need from VS Code. */
 export interface ClientOptionsDeps {
 	readonly outputChannel: LogOutputChannel;
 	/** Whether Docker DX, Container Tools or the Docker extension is installed and enabled. */
 	readonly otherDockerfileExtensionPresent: () => boolean;
+	/** Workspace trust and proxy, read when the server starts. */
+	readonly environment?: () => ClientEnvironment;
 }
 
 /** The language client's options. */
@@ -75,6 +103,8 @@ export function createClientOptions(deps: ClientOptionsDeps): LanguageClientOpti
 	return {
 		documentSelector: DOCUMENT_SELECTOR,
 		outputChannel: deps.outputChannel,
+		// A function: read at every (re)start of the server, so a restart after granting trust sends the new state.
+		initializationOptions: deps.environment ? () => deps.environment?.() : undefined,
 		middleware: {
 			workspace: {
 				configuration: async (params, token, next) => {

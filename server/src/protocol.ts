@@ -28,6 +28,21 @@ export const ServerCommands = {
 	showDocs: 'dockerfileHarden.server.showDocs',
 	/** Returns the rule catalogue as {@link RuleInfo}[] (for the client's "Show Rule Documentation" pick). */
 	listRules: 'dockerfileHarden.server.listRules',
+	/**
+	 * Resolves one image reference at its registry and writes its digest ("Pin to digest", "Update digest").
+	 * Argument: {@link PinImageParams}; returns a {@link PinResult}. Contacts the registry: explicit user action only.
+	 */
+	pinImage: 'dockerfileHarden.server.pinImage',
+	/**
+	 * Resolves every image reference of a document concurrently and writes all digests as one edit ("Pin All Images
+	 * to Digests"). Argument: {@link PinAllImagesParams}; returns a {@link PinResult}.
+	 */
+	pinAllImages: 'dockerfileHarden.server.pinAllImages',
+	/**
+	 * Downloads an `ADD` URL once and writes `--checksum=sha256:…` (DH202's fix). Argument: {@link AddChecksumParams};
+	 * returns a {@link PinResult}.
+	 */
+	addChecksum: 'dockerfileHarden.server.addChecksum',
 } as const;
 
 /** Code action kind for fix-on-save. */
@@ -37,7 +52,34 @@ export const FIX_ALL_KIND = 'source.fixAll.dockerfileHarden';
 export const Notifications = {
 	/** The server tells the client to open a rule's documentation. */
 	showDocs: 'dockerfileHarden/showDocs',
+	/** The client tells the server its {@link ClientEnvironment} changed (trust granted, proxy changed). */
+	clientEnvironment: 'dockerfileHarden/clientEnvironment',
 } as const;
+
+/**
+ * What the server cannot see for itself: sent by the client as `initializationOptions` and again, whole, in a
+ * {@link Notifications.clientEnvironment} notification when it changes. Every field is optional; a client that sends
+ * nothing (other editors, which have no workspace trust) gets a trusted workspace and the proxy environment variables.
+ */
+export interface ClientEnvironment {
+	/** `vscode.workspace.isTrusted`. When `false`, the server contacts no registry and downloads nothing. */
+	readonly workspaceTrusted?: boolean;
+	/** VS Code's `http.proxy` (`http://[user:password@]host:port`); wins over `HTTPS_PROXY`/`HTTP_PROXY`. */
+	readonly httpProxy?: string;
+	/** VS Code's `http.noProxy`: hosts never sent through {@link httpProxy} (added to `NO_PROXY`). */
+	readonly noProxy?: readonly string[];
+}
+
+/** Reads a {@link ClientEnvironment} from whatever a client sent. Total: wrong types are ignored. */
+export function normalizeClientEnvironment(raw: unknown): ClientEnvironment {
+	const r = record(raw);
+	const proxy = typeof r.httpProxy === 'string' && r.httpProxy.trim() !== '' ? r.httpProxy.trim() : undefined;
+	return {
+		...(typeof r.workspaceTrusted === 'boolean' ? { workspaceTrusted: r.workspaceTrusted } : {}),
+		...(proxy !== undefined ? { httpProxy: proxy } : {}),
+		...(Array.isArray(r.noProxy) ? { noProxy: stringArray(r.noProxy) ?? [] } : {}),
+	};
+}
 
 /** Severity a user can give a rule. `off` disables it. */
 export type RuleLevel = 'off' | 'error' | 'warning' | 'info' | 'hint';
@@ -167,11 +209,46 @@ export interface FixData {
 	readonly edits: readonly FixEdit[];
 }
 
+/** A range in LSP coordinates. */
+export type LspRange = FixEdit['range'];
+
+/** Where an image reference is written. */
+export type ImageSiteKind = 'from' | 'copyFrom' | 'mountFrom' | 'syntax' | 'argDefault';
+
+/**
+ * An image reference a network fix can pin (DH201's `data.pin`). The engine stays offline: it says what to resolve
+ * and where the digest goes; the server or the CLI resolves it when the user asks.
+ */
+export interface PinData {
+	/** The image after variable expansion, as the registry is asked for it (`python:3.11-slim`). */
+	readonly image: string;
+	readonly site: ImageSiteKind;
+	/** The reference as written at {@link range} (`python:${PY}-slim`, `"python:3.11"` for a quoted ARG default). */
+	readonly written: string;
+	readonly range: LspRange;
+	/** What `@sha256:…` replaces: the written digest (`@…`), or an empty range at the end of the reference. */
+	readonly digestRange: LspRange;
+}
+
+/** A remote `ADD` source whose checksum a network fix can write (DH202's `data.checksum`). */
+export interface ChecksumData {
+	/** The URL after variable expansion. */
+	readonly url: string;
+	/** Where `--checksum=sha256:… ` is inserted (right after `ADD `). */
+	readonly insertAt: LspRange['start'];
+	/** The instruction's range, to check the document did not change before editing. */
+	readonly range: LspRange;
+}
+
 /** What every diagnostic of ours carries in `data`. */
 export interface DiagnosticData {
 	readonly ruleId: string;
 	readonly ruleName: string;
 	readonly fix?: FixData;
+	/** For DH201: the reference "Pin to digest" resolves (added in 0.2; older data simply lacks it). */
+	readonly pin?: PinData;
+	/** For DH202: the URL "Add --checksum" downloads. */
+	readonly checksum?: ChecksumData;
 }
 
 /** URL of a rule's documentation page. */
@@ -217,4 +294,108 @@ export interface RuleInfo {
 	readonly name: string;
 	readonly summary: string;
 	readonly url: string;
+}
+
+/** Argument of {@link ServerCommands.pinImage}. */
+export interface PinImageParams {
+	readonly uri: string;
+	/** The reference, as DH201's `data.pin` (or the hover) gave it. */
+	readonly pin: PinData;
+	/** Replace an existing valid digest ("Update digest"); without it, an already pinned reference is left alone. */
+	readonly update?: boolean;
+}
+
+/** Argument of {@link ServerCommands.pinAllImages}. */
+export interface PinAllImagesParams {
+	readonly uri: string;
+	/** The document version the user saw. Digests are written only where the text still matches. */
+	readonly version?: number;
+	/**
+	 * The client shows the report itself (VS Code does): no `window/showMessage`, and no server-created progress
+	 * when the client runs its own.
+	 */
+	readonly quiet?: boolean;
+}
+
+/** Argument of {@link ServerCommands.addChecksum}. */
+export interface AddChecksumParams {
+	readonly uri: string;
+	readonly checksum: ChecksumData;
+}
+
+/** What happened to one reference. */
+export interface PinReferenceReport {
+	/** The image as resolved (`python:3.11-slim`), or the URL for a checksum. */
+	readonly image: string;
+	readonly site: ImageSiteKind | 'add';
+	/** 0-based line. */
+	readonly line: number;
+	/**
+	 * `pinned`: digest written; `updated`: a moved tag's new digest written; `upToDate`: the pin already matches the
+	 * tag; `failed`: see {@link reason}.
+	 */
+	readonly status: 'pinned' | 'updated' | 'upToDate' | 'failed';
+	/** `sha256:…`, when resolved. */
+	readonly digest?: string;
+	/** One sentence, when failed. Never holds a credential. */
+	readonly reason?: string;
+}
+
+/** What the pin commands return. */
+export interface PinResult {
+	/**
+	 * `applied`: an edit was applied; `nothing`: nothing to pin, or every reference failed (see {@link references});
+	 * `untrusted`: the workspace is not trusted, nothing was contacted; `stale`: the document changed so no reference
+	 * matched; `rejected`: the client refused the edit; `cancelled`; `unknownDocument`.
+	 */
+	readonly outcome: 'applied' | 'nothing' | 'untrusted' | 'stale' | 'rejected' | 'cancelled' | 'unknownDocument';
+	readonly references: readonly PinReferenceReport[];
+	/** One sentence for the user when the outcome is not `applied` (or some references failed). */
+	readonly message?: string;
+}
+
+function plural(n: number, one: string, many: string): string {
+	return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * What to tell the user about a pin command: one sentence when every reference failed for the same reason (offline,
+ * a wrong password), otherwise what was pinned and, per failed reference, why. Shared by the server, the VS Code
+ * client and the CLI so all three say the same.
+ */
+export function pinSummary(result: PinResult): string {
+	if (result.message !== undefined && result.references.length === 0) {
+		return result.message;
+	}
+	const refs = result.references;
+	const done = refs.filter((r) => r.status === 'pinned' || r.status === 'updated');
+	const current = refs.filter((r) => r.status === 'upToDate');
+	const failed = refs.filter((r) => r.status === 'failed');
+	if (refs.length === 0) {
+		return result.message ?? 'There is no image reference to pin in this Dockerfile.';
+	}
+	const reasons = [...new Set(failed.map((r) => r.reason ?? 'unknown reason'))];
+	if (failed.length > 0 && done.length === 0 && reasons.length === 1) {
+		return `Nothing was changed: ${reasons[0]}`;
+	}
+	const parts: string[] = [];
+	if (done.length > 0) {
+		const updated = done.filter((r) => r.status === 'updated').length;
+		if (failed.length > 0) {
+			parts.push(`Pinned ${done.length} of ${plural(done.length + failed.length, 'image', 'images')}.`);
+		} else if (updated === done.length) {
+			parts.push(`Updated the ${done.length === 1 ? 'digest of 1 image' : `digests of ${done.length} images`} to what ${done.length === 1 ? 'its tag names' : 'their tags name'} now.`);
+		} else {
+			parts.push(`Pinned ${plural(done.length, 'image', 'images')} to ${done.length === 1 ? 'its digest' : 'their digests'}.`);
+		}
+	}
+	if (current.length > 0) {
+		parts.push(
+			`${plural(current.length, 'pin is', 'pins are')} up to date with ${current.length === 1 ? 'its tag' : 'their tags'}.`,
+		);
+	}
+	for (const r of failed) {
+		parts.push(`${r.image} (line ${r.line + 1}) was not pinned: ${r.reason ?? 'unknown reason'}`);
+	}
+	return parts.join(' ');
 }

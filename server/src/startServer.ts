@@ -15,8 +15,9 @@ import { CodeActionProvider, type ClientSupport } from './features/codeActions';
 import { connectionLog, DiagnosticsPublisher, errorText } from './features/diagnostics';
 import { CommandHandler, serverCommandIds } from './features/executeCommand';
 import { LanguageFeatures } from './features/languageFeatures';
+import { PinService } from './features/pinning';
 import { loadShellParser } from './node/shellParser';
-import { CONFIGURATION_SECTION, FIX_ALL_KIND } from './protocol';
+import { CONFIGURATION_SECTION, FIX_ALL_KIND, Notifications } from './protocol';
 import { DocumentSettings } from './settings';
 
 /** Registers every handler on `connection` and starts listening. */
@@ -28,11 +29,14 @@ export function startServer(connection: Connection): void {
 	let dynamicConfiguration = false;
 
 	const settings = new DocumentSettings(connection, () => canPullSettings);
-	const languageFeatures = new LanguageFeatures(connection, documents, settings);
+	const pins = new PinService({ connection, documents, settings, support: () => support, log });
+	const languageFeatures = new LanguageFeatures(connection, documents, settings, (params, token) =>
+		pins.hover(params, token),
+	);
 	const diagnostics = new DiagnosticsPublisher(connection, documents, settings, () =>
 		languageFeatures.syntaxValidator(),
 	);
-	const deps = { connection, documents, settings, diagnostics, languageFeatures, support: () => support };
+	const deps = { connection, documents, settings, diagnostics, languageFeatures, support: () => support, pins };
 	const codeActions = new CodeActionProvider(deps);
 	const commands = new CommandHandler(deps);
 
@@ -44,7 +48,10 @@ export function startServer(connection: Connection): void {
 			codeActionLiterals: capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined,
 			documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
 			showDocument: capabilities.window?.showDocument?.support === true,
+			workDoneProgress: capabilities.window?.workDoneProgress === true,
 		};
+		// Workspace trust and the editor's proxy (ClientEnvironment); a client that sends nothing is trusted.
+		pins.updateEnvironment(params.initializationOptions);
 		try {
 			await loadShellParser();
 		} catch (error) {
@@ -89,8 +96,11 @@ export function startServer(connection: Connection): void {
 		diagnostics.close(event.document.uri);
 	});
 
+	connection.onNotification(Notifications.clientEnvironment, (params: unknown) => pins.updateEnvironment(params));
+	connection.onShutdown(() => pins.dispose());
+
 	connection.onCodeAction((params) => codeActions.provide(params));
-	connection.onExecuteCommand((params) => commands.execute(params));
+	connection.onExecuteCommand((params, token, workDone) => commands.execute(params, token, workDone));
 	languageFeatures.listen();
 
 	documents.listen(connection);

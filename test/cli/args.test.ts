@@ -27,6 +27,10 @@ void describe('parseArgs', () => {
 			format: 'stylish',
 			fix: 'none',
 			diff: false,
+			pin: false,
+			checkPins: false,
+			insecureRegistries: [],
+			registryTimeoutMs: 10000,
 			rules: {},
 			failOn: 'info',
 			color: undefined,
@@ -90,13 +94,34 @@ void describe('parseArgs', () => {
 		);
 		assert.equal(error(['--fix=yes']), '--fix takes no value.');
 		assert.equal(error(['--wat']), 'unknown option --wat.');
-		assert.equal(error(['--diff']), '--diff shows what --fix or --fix-unsafe would change: add one of them.');
+		assert.equal(error(['--diff']), '--diff shows what --fix, --fix-unsafe or --pin would change: add one of them.');
 		assert.equal(error(['-', '-']), 'stdin (-) can be given only once.');
 		assert.equal(error(['--stdin-filename', 'x']), '--stdin-filename needs - (stdin) among the paths.');
 	});
 
+	void it('--pin (with --fix semantics), --check-pins, --insecure-registry and --registry-timeout', () => {
+		const pin = ok(['--pin']);
+		assert.equal(pin.pin, true);
+		assert.equal(pin.fix, 'safe');
+		assert.equal(ok(['--pin', '--fix-unsafe']).fix, 'unsafe');
+		assert.equal(ok(['--pin', '--diff']).diff, true);
+		const check = ok(['--check-pins']);
+		assert.equal(check.checkPins, true);
+		assert.equal(check.fix, 'none');
+		assert.deepEqual(
+			ok(['--insecure-registry', 'Registry.Example:5000', '--insecure-registry=http://other:80/']).insecureRegistries,
+			['registry.example:5000', 'other:80'],
+		);
+		assert.equal(ok(['--registry-timeout', '2500']).registryTimeoutMs, 2500);
+		assert.equal(
+			error(['--registry-timeout', '5']),
+			'--registry-timeout expects milliseconds (at least 100), got "5".',
+		);
+		assert.equal(error(['--insecure-registry', 'a b']), '--insecure-registry expects HOST[:PORT], got "a b".');
+	});
+
 	void it('refuses the options of later versions', () => {
-		for (const option of ['--config', '--pin', '--check-pins']) {
+		for (const option of ['--config']) {
 			assert.equal(error([option]), `${option} is not available in this version of dockerfile-harden.`);
 		}
 		assert.equal(error(['--config=x.yaml']), '--config is not available in this version of dockerfile-harden.');

@@ -2,14 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
 	HARDEN_LATER_NOTE,
-	PIN_NOT_YET_MESSAGE,
+	PIN_PROGRESS_TITLE,
 	createCommands,
 	hardenSummary,
 	type CommandDeps,
 	type EditorDocument,
 	type RulePickItem,
 } from '../../client/src/commands';
-import { ClientCommands, ServerCommands, type ApplyAllFixesResult, type RuleInfo } from '../../server/src/protocol';
+import {
+	ClientCommands,
+	ServerCommands,
+	type ApplyAllFixesResult,
+	type PinResult,
+	type RuleInfo,
+} from '../../server/src/protocol';
 
 interface Recorded {
 	requests: [string, readonly unknown[]][];
@@ -19,6 +25,7 @@ interface Recorded {
 	picked: (readonly RulePickItem[])[];
 	opened: string[];
 	outputShown: number;
+	progress: string[];
 }
 
 /** Fakes of VS Code and the language client; `answer` is what the server "returns". */
@@ -35,11 +42,16 @@ function fakes(
 		picked: [],
 		opened: [],
 		outputShown: 0,
+		progress: [],
 	};
 	const deps: CommandDeps = {
 		executeServerCommand: async (command, args) => {
 			recorded.requests.push([command, args]);
 			return answer(command);
+		},
+		withProgress: async (title, task) => {
+			recorded.progress.push(title);
+			return task({ isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) });
 		},
 		activeDocument: () => document,
 		showInformationMessage: (m) => recorded.info.push(m),
@@ -106,13 +118,59 @@ void describe('user commands', () => {
 		assert.deepEqual(failing.recorded.errors, ['Harden Dockerfile failed: Client is not running']);
 	});
 
-	it('Pin All Images to Digests says plainly that it comes later, and contacts nothing', async () => {
-		const { deps, recorded } = fakes(DOCKERFILE, () => null);
+	it('Pin All Images to Digests asks the server under a progress notification and shows its report', async () => {
+		const result: PinResult = {
+			outcome: 'applied',
+			references: [
+				{ image: 'python:3.11-slim', site: 'from', line: 0, status: 'pinned', digest: `sha256:${'a'.repeat(64)}` },
+				{ image: 'busybox:1.36', site: 'copyFrom', line: 3, status: 'pinned', digest: `sha256:${'b'.repeat(64)}` },
+			],
+		};
+		const { deps, recorded } = fakes(DOCKERFILE, () => result);
+		await createCommands(deps)[ClientCommands.pinImageDigests]();
+		assert.deepEqual(recorded.progress, [PIN_PROGRESS_TITLE]);
+		assert.deepEqual(recorded.requests, [
+			[ServerCommands.pinAllImages, [{ uri: DOCKERFILE.uri, version: 7, quiet: true }]],
+		]);
+		assert.deepEqual(recorded.info, ['Pinned 2 images to their digests.']);
+	});
+
+	it('Pin All Images to Digests says why a reference failed, and one sentence when all failed alike', async () => {
+		const partly = fakes(DOCKERFILE, () => ({
+			outcome: 'applied',
+			references: [
+				{ image: 'python:3.11-slim', site: 'from', line: 0, status: 'pinned', digest: `sha256:${'a'.repeat(64)}` },
+				{ image: 'ghcr.io/o/x:1', site: 'from', line: 4, status: 'failed', reason: 'ghcr.io has no image o/x:1.' },
+			],
+		}));
+		await createCommands(partly.deps)[ClientCommands.pinImageDigests]();
+		assert.deepEqual(partly.recorded.warnings, [
+			'Pinned 1 of 2 images. ghcr.io/o/x:1 (line 5) was not pinned: ghcr.io has no image o/x:1.',
+		]);
+		const reason = 'Could not connect to 127.0.0.1:5000: the connection was refused.';
+		const offline = fakes(DOCKERFILE, () => ({
+			outcome: 'nothing',
+			references: [
+				{ image: 'a:1', site: 'from', line: 0, status: 'failed', reason },
+				{ image: 'b:1', site: 'from', line: 2, status: 'failed', reason },
+			],
+		}));
+		await createCommands(offline.deps)[ClientCommands.pinImageDigests]();
+		assert.deepEqual(offline.recorded.errors, [`Nothing was changed: ${reason}`]);
+	});
+
+	it("Pin All Images to Digests in an untrusted workspace passes on the server's refusal", async () => {
+		const message = 'Dockerfile Harden contacts no registry in an untrusted workspace.';
+		const { deps, recorded } = fakes(DOCKERFILE, () => ({ outcome: 'untrusted', references: [], message }));
+		await createCommands(deps)[ClientCommands.pinImageDigests]();
+		assert.deepEqual(recorded.warnings, [message]);
+	});
+
+	it('Pin All Images to Digests needs a Dockerfile in the editor', async () => {
+		const { deps, recorded } = fakes(undefined, () => null);
 		await createCommands(deps)[ClientCommands.pinImageDigests]();
 		assert.deepEqual(recorded.requests, []);
-		assert.deepEqual(recorded.info, [PIN_NOT_YET_MESSAGE]);
-		assert.match(PIN_NOT_YET_MESSAGE, /later version/);
-		assert.match(PIN_NOT_YET_MESSAGE, /no registry was contacted/);
+		assert.deepEqual(recorded.warnings, ['Open a Dockerfile in the editor first.']);
 	});
 
 	it('Show Rule Documentation picks a rule (id — summary) from the server and opens its page', async () => {

@@ -5,6 +5,7 @@ import type { CancellationToken, ConfigurationParams, TransportKind } from 'vsco
 import {
 	CLIENT_ID,
 	OTHER_DOCKERFILE_EXTENSIONS,
+	clientEnvironment,
 	createClientOptions,
 	createServerOptions,
 	resolveLanguageFeatures,
@@ -99,5 +100,31 @@ void describe('resolveLanguageFeatures and rewriteConfiguration', () => {
 			[...OTHER_DOCKERFILE_EXTENSIONS],
 			['docker.docker', 'ms-azuretools.vscode-containers', 'ms-azuretools.vscode-docker'],
 		);
+	});
+});
+
+void describe('clientEnvironment', () => {
+	it('tells the server whether the workspace is trusted and which proxy VS Code uses', () => {
+		assert.deepEqual(clientEnvironment({ isTrusted: false, httpProxy: '', noProxy: [] }), { workspaceTrusted: false });
+		assert.deepEqual(
+			clientEnvironment({ isTrusted: true, httpProxy: ' http://proxy.corp:3128 ', noProxy: ['internal.corp', 3, ''] }),
+			{ workspaceTrusted: true, httpProxy: 'http://proxy.corp:3128', noProxy: ['internal.corp'] },
+		);
+		assert.deepEqual(clientEnvironment({ isTrusted: true, httpProxy: undefined, noProxy: undefined }), {
+			workspaceTrusted: true,
+		});
+	});
+
+	it('is read when the server starts, as initializationOptions', () => {
+		let trusted = false;
+		const options = createClientOptions({
+			outputChannel: channel,
+			otherDockerfileExtensionPresent: () => false,
+			environment: () => clientEnvironment({ isTrusted: trusted, httpProxy: undefined, noProxy: undefined }),
+		});
+		const read = options.initializationOptions as () => unknown;
+		assert.deepEqual(read(), { workspaceTrusted: false });
+		trusted = true;
+		assert.deepEqual(read(), { workspaceTrusted: true });
 	});
 });

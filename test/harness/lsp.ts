@@ -16,6 +16,7 @@ import {
 	DidCloseTextDocumentNotification,
 	DidOpenTextDocumentNotification,
 	ExecuteCommandRequest,
+	HoverRequest,
 	InitializedNotification,
 	InitializeRequest,
 	LogMessageNotification,
@@ -25,6 +26,8 @@ import {
 	ShowMessageNotification,
 	ShutdownRequest,
 	UnregistrationRequest,
+	WorkDoneProgress,
+	WorkDoneProgressCreateRequest,
 	createProtocolConnection,
 	StreamMessageReader,
 	StreamMessageWriter,
@@ -36,15 +39,20 @@ import {
 	type Command,
 	type ConfigurationParams,
 	type Diagnostic,
+	type Hover,
 	type InitializeResult,
 	type LogMessageParams,
 	type ProtocolConnection,
 	type PublishDiagnosticsParams,
+	type Position,
 	type Range,
 	type Registration,
 	type ShowDocumentParams,
 	type ShowMessageParams,
 	type Unregistration,
+	type WorkDoneProgressBegin,
+	type WorkDoneProgressEnd,
+	type WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol/node';
 import { createConnection, type Connection } from 'vscode-languageserver/node';
 import { startServer } from '../../server/src/startServer';
@@ -110,6 +118,8 @@ export interface SessionOptions {
 	readonly capabilities?: ClientCapabilities;
 	/** What the client answers for the `dockerfileHarden` section (any JSON, also of the wrong shape). */
 	readonly settings?: unknown;
+	/** `initializationOptions` (the VS Code client sends workspace trust and its proxy there). */
+	readonly initializationOptions?: unknown;
 }
 
 /** How long a wait may take before the test fails with a message instead of hanging. */
@@ -134,6 +144,9 @@ export class LspSession {
 	readonly shownDocuments: ShowDocumentParams[] = [];
 	readonly messages: ShowMessageParams[] = [];
 	readonly logs: LogMessageParams[] = [];
+	/** Tokens of `window/workDoneProgress/create` requests, and every `$/progress` notification. */
+	readonly progressTokens: (string | number)[] = [];
+	readonly progress: (WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd)[] = [];
 	initializeResult!: InitializeResult;
 
 	private readonly waiters: Waiter[] = [];
@@ -179,6 +192,12 @@ export class LspSession {
 		client.onNotification(LogMessageNotification.type, (params) => {
 			this.logs.push(params);
 		});
+		client.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
+			this.progressTokens.push(params.token);
+			client.onProgress(WorkDoneProgress.type, params.token, (value) => {
+				this.progress.push(value);
+			});
+		});
 	}
 
 	/** Starts a server, sends `initialize` and `initialized`. */
@@ -196,6 +215,7 @@ export class LspSession {
 			processId: null,
 			rootUri: pathToFileURL(REPO_ROOT).toString(),
 			capabilities: options.capabilities ?? VSCODE_CAPABILITIES,
+			...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
 		});
 		await client.sendNotification(InitializedNotification.type, {});
 		return session;
@@ -285,6 +305,11 @@ export class LspSession {
 	/** `workspace/executeCommand`. */
 	execute(command: string, ...args: unknown[]): Promise<unknown> {
 		return this.client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+	}
+
+	/** `textDocument/hover`. */
+	hover(uri: string, position: Position): Promise<Hover | null> {
+		return this.client.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
 	}
 
 	/**

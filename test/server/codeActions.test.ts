@@ -176,12 +176,15 @@ void describe('code actions', () => {
 			data: { ruleId: 'DH201', ruleName: 'pin-image-digest' },
 		};
 		const list = actions(await session.codeActions(uri, d.range, { diagnostics: [d] }));
+		// "Pin to digest" is a command: offered from the current analysis's pin data, it resolves only when picked.
 		assert.deepEqual(
 			list.map((a) => a.title),
-			['Ignore DH201 in this file', 'Show documentation for DH201'],
+			['Pin to digest', 'Ignore DH201 in this file', 'Show documentation for DH201'],
 		);
+		assert.equal(list[0].command?.command, 'dockerfileHarden.server.pinImage');
+		assert.equal(list[0].edit, undefined);
 		assert.equal(
-			applyEdits(text, editsOf(list[0].edit, uri)),
+			applyEdits(text, editsOf(list[1].edit, uri)),
 			'# syntax=example.com/frontend:1\n# dockerfile-harden global ignore=DH201\nFROM alpine\nUSER 10001\n',
 		);
 	});

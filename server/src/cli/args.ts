@@ -26,6 +26,14 @@ export interface CliOptions {
 	readonly fix: 'none' | 'safe' | 'unsafe';
 	/** Print a unified diff instead of writing fixes. */
 	readonly diff: boolean;
+	/** `--pin`: resolve every unpinned image reference at its registry and write its digest (implies `--fix`). */
+	readonly pin: boolean;
+	/** `--check-pins`: report pinned references whose tag now points at another digest. */
+	readonly checkPins: boolean;
+	/** `--insecure-registry HOST[:PORT]`: registries `--pin` may reach over plain HTTP (loopback never needs it). */
+	readonly insecureRegistries: readonly string[];
+	/** `--registry-timeout MS`: per registry request. */
+	readonly registryTimeoutMs: number;
 	/** Rule id → level from `--rule`; keys are canonical ids (`DH101`) whatever the user wrote. */
 	readonly rules: Readonly<Record<string, RuleLevel>>;
 	readonly failOn: FailOn;
@@ -45,10 +53,23 @@ export type ParseResult =
 	{ readonly ok: true; readonly options: CliOptions } | { readonly ok: false; readonly error: string };
 
 /** Options planned for later versions: refused with a clear message rather than as unknown options. */
-const NOT_YET_AVAILABLE = new Set(['--config', '--pin', '--check-pins']);
+const NOT_YET_AVAILABLE = new Set(['--config']);
 
 /** Options that take a value. */
-const WITH_VALUE = new Set(['--format', '--rule', '--fail-on', '--max-severity', '--output', '-o', '--stdin-filename']);
+const WITH_VALUE = new Set([
+	'--format',
+	'--rule',
+	'--fail-on',
+	'--max-severity',
+	'--output',
+	'-o',
+	'--stdin-filename',
+	'--insecure-registry',
+	'--registry-timeout',
+]);
+
+/** Per registry request, as the editor's `dockerfileHarden.registry.timeoutMs` default. */
+const DEFAULT_REGISTRY_TIMEOUT_MS = 10_000;
 
 const FAIL_ON_LEVELS: readonly FailOn[] = ['error', 'warning', 'info', 'hint', 'none'];
 
@@ -89,6 +110,10 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 	let format: Format = 'stylish';
 	let fix: CliOptions['fix'] = 'none';
 	let diff = false;
+	let pin = false;
+	let checkPins = false;
+	const insecureRegistries: string[] = [];
+	let registryTimeoutMs = DEFAULT_REGISTRY_TIMEOUT_MS;
 	let failOn: FailOn = 'info';
 	let color: boolean | undefined;
 	let output: string | undefined;
@@ -174,6 +199,33 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 			case '--dry-run':
 				diff = true;
 				break;
+			case '--pin':
+				pin = true;
+				break;
+			case '--check-pins':
+				checkPins = true;
+				break;
+			case '--insecure-registry': {
+				const host = value!.trim();
+				if (host === '' || /[/\s]/.test(host.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, ''))) {
+					return fail(`--insecure-registry expects HOST[:PORT], got "${value}".`);
+				}
+				insecureRegistries.push(
+					host
+						.replace(/^[a-z]+:\/\//i, '')
+						.replace(/\/+$/, '')
+						.toLowerCase(),
+				);
+				break;
+			}
+			case '--registry-timeout': {
+				const ms = Number(value);
+				if (!Number.isInteger(ms) || ms < 100) {
+					return fail(`--registry-timeout expects milliseconds (at least 100), got "${value}".`);
+				}
+				registryTimeoutMs = ms;
+				break;
+			}
 			case '--no-color':
 				color = false;
 				break;
@@ -201,8 +253,12 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 	if (paths[0] === 'lint') {
 		paths.shift();
 	}
+	if (pin && fix === 'none') {
+		// --pin writes digests with --fix semantics: the safe fixes are applied too.
+		fix = 'safe';
+	}
 	if (diff && fix === 'none') {
-		return fail('--diff shows what --fix or --fix-unsafe would change: add one of them.');
+		return fail('--diff shows what --fix, --fix-unsafe or --pin would change: add one of them.');
 	}
 	if (paths.filter((p) => p === '-').length > 1) {
 		return fail('stdin (-) can be given only once.');
@@ -217,6 +273,10 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 			format,
 			fix,
 			diff,
+			pin,
+			checkPins,
+			insecureRegistries,
+			registryTimeoutMs,
 			rules,
 			failOn,
 			color,
@@ -242,7 +302,17 @@ Options:
   --format FORMAT        stylish (default), json, sarif (SARIF 2.1.0) or github (Actions annotations)
   --fix                  apply every safe fix in place
   --fix-unsafe           apply safe fixes and fixes that need review
-  --diff                 with --fix/--fix-unsafe: write nothing, print a unified diff to stdout
+  --diff                 with --fix/--fix-unsafe/--pin: write nothing, print a unified diff to stdout
+  --pin                  resolve every image reference without a digest at its registry and write
+                         name:tag@sha256:… (the multi-platform index digest); applies the safe fixes too.
+                         Credentials come from the Docker config ($DOCKER_CONFIG/config.json, credential
+                         helpers, DOCKER_AUTH_CONFIG). If any reference cannot be resolved, the file is
+                         left unchanged.
+  --check-pins           report pinned references whose tag now points at another digest
+  --insecure-registry HOST[:PORT]
+                         a registry --pin/--check-pins may reach over plain HTTP (loopback needs
+                         no listing); repeatable
+  --registry-timeout MS  per registry request (default 10000)
   --rule ID=LEVEL        set a rule's level (id or name; off, error, warning, info, hint); repeatable
   --fail-on LEVEL        exit 1 when a finding is at or above LEVEL: error, warning, info (default),
                          hint, or none to never fail on findings (alias: --max-severity)
@@ -257,13 +327,19 @@ Options:
 With - and --fix, the fixed Dockerfile goes to stdout; with --diff, the diff does. The report then goes to
 stderr (or to the -o file).
 
-Exit codes: 0 no finding at or above --fail-on, 1 findings at or above --fail-on (after fixes: those left),
-2 bad usage, a file that cannot be read, or an internal error.
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above --fail-on (after fixes: those left;
+with --check-pins, also a pin whose tag moved), 2 bad usage, a file that cannot be read, a registry that could
+not be asked (--pin, --check-pins), or an internal error.
+
+Proxies: HTTPS_PROXY, HTTP_PROXY and NO_PROXY. Extra CA certificates: NODE_EXTRA_CA_CERTS, or Docker's
+/etc/docker/certs.d/HOST[:PORT]/*.crt (also under $DOCKER_CONFIG/certs.d).
 
 Examples:
   dockerfile-harden .
   dockerfile-harden --format sarif -o dockerfile-harden.sarif .
   dockerfile-harden --fix --diff services/api/Dockerfile
+  dockerfile-harden --pin Dockerfile
+  dockerfile-harden --check-pins .
   cat Dockerfile | dockerfile-harden --rule DH201=off -
 `;
 

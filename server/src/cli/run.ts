@@ -3,12 +3,14 @@
  * {@link CliIo}, so tests run the whole CLI in-process; files are read and written with `node:fs` directly.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fixAll } from '../engine/fixer';
 import { lint, type EngineLogger, type HardenDiagnostic } from '../engine/lint';
 import { fsContext } from '../node/fsContext';
 import { loadShellParser } from '../node/shellParser';
 import { DEFAULT_SETTINGS, type FixSafety, type Settings } from '../protocol';
+import { RegistryClient } from '../registry/client';
 import { HELP_TEXT, packageVersion, parseArgs, type CliOptions, type Format } from './args';
 import { unifiedDiff, redactSecrets } from './diff';
 import { discover, displayPath, type Target } from './discover';
@@ -16,6 +18,7 @@ import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatStylish } from './formatters/stylish';
+import { checkPins, pinText } from './pins';
 import { fixSummary, SEVERITY_RANK, severityName, type FileReport, type Report } from './report';
 
 /** Somewhere to write text. */
@@ -151,22 +154,49 @@ async function lintAll(options: CliOptions, io: CliIo, version: string, say: (te
 		fail(error);
 	}
 
+	// One client for the run: the files' references share its tokens and digests.
+	const registry =
+		options.pin || options.checkPins
+			? new RegistryClient({
+					insecureRegistries: options.insecureRegistries,
+					timeoutMs: options.registryTimeoutMs,
+					env: io.env,
+					homeDir: homedir(),
+				})
+			: undefined;
 	const files: FileReport[] = [];
 	const diffs: string[] = [];
-	for (const target of discovery.targets) {
-		const name = targetName(target, options, io.cwd);
-		try {
-			const checked = await checkTarget(target, name, { options, io, settings, safeties, logger, fail });
-			if (checked) {
-				files.push(checked.report);
-				if (checked.diff) {
-					diffs.push(checked.diff);
+	let stalePins = 0;
+	const onStale = (count: number): void => {
+		stalePins += count;
+	};
+	try {
+		for (const target of discovery.targets) {
+			const name = targetName(target, options, io.cwd);
+			try {
+				const checked = await checkTarget(target, name, {
+					options,
+					io,
+					settings,
+					safeties,
+					logger,
+					fail,
+					registry,
+					onStale,
+				});
+				if (checked) {
+					files.push(checked.report);
+					if (checked.diff) {
+						diffs.push(checked.diff);
+					}
 				}
+			} catch (error) {
+				// One file's internal error must not cost the others their results.
+				fail(`internal error while checking ${name}: ${errorText(error)}`);
 			}
-		} catch (error) {
-			// One file's internal error must not cost the others their results.
-			fail(`internal error while checking ${name}: ${errorText(error)}`);
 		}
+	} finally {
+		await registry?.close();
 	}
 	files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 	if (options.diff) {
@@ -206,7 +236,8 @@ async function lintAll(options: CliOptions, io: CliIo, version: string, say: (te
 	if (hadErrors) {
 		return ExitCode.error;
 	}
-	return failing(shown, options) ? ExitCode.findings : ExitCode.clean;
+	const moved = stalePins > 0 && options.failOn !== 'none';
+	return moved || failing(shown, options) ? ExitCode.findings : ExitCode.clean;
 }
 
 function failing(files: readonly FileReport[], options: CliOptions): boolean {
@@ -233,6 +264,30 @@ interface CheckEnv {
 	readonly safeties: readonly FixSafety[] | undefined;
 	readonly logger: EngineLogger;
 	readonly fail: (text: string) => void;
+	/** Present with `--pin` or `--check-pins`. */
+	readonly registry: RegistryClient | undefined;
+	/** Told how many pins moved (they fail the run whatever `--fail-on` says, except `none`). */
+	readonly onStale: (count: number) => void;
+}
+
+/** With `--check-pins`: the findings plus a warning per pin whose tag moved (resolution failures are errors). */
+async function withStalePins(
+	diagnostics: readonly HardenDiagnostic[],
+	text: string,
+	name: string,
+	env: CheckEnv,
+): Promise<HardenDiagnostic[]> {
+	if (!env.options.checkPins || !env.registry) {
+		return [...diagnostics];
+	}
+	const checked = await checkPins(text, name, env.registry);
+	for (const line of checked.errors) {
+		env.fail(line);
+	}
+	env.onStale(checked.stale.length);
+	return [...diagnostics, ...checked.stale].sort(
+		(a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+	);
 }
 
 /** Lints (and fixes) one target; `undefined` when it could not be read (the error is already reported). */
@@ -267,7 +322,8 @@ async function checkTarget(
 
 	if (safeties === undefined) {
 		const { diagnostics } = lint(text, { settings, buildContext, logger });
-		return { report: { path: name, absolutePath, diagnostics, fixed: 0 }, diff: undefined };
+		const reported = await withStalePins(diagnostics, text, name, env);
+		return { report: { path: name, absolutePath, diagnostics: reported, fixed: 0 }, diff: undefined };
 	}
 	if (lossy) {
 		// Writing decoded text back would replace the invalid bytes for good: report, but do not fix.
@@ -278,9 +334,28 @@ async function checkTarget(
 		}
 		return { report: { path: name, absolutePath, diagnostics, fixed: 0 }, diff: undefined };
 	}
-	const result = fixAll(text, { settings, buildContext, logger, safeties });
-	const fixed = result.output === text ? 0 : result.applied.length;
-	const report: FileReport = { path: name, absolutePath, diagnostics: result.remaining, fixed };
+	const fixedAll = fixAll(text, { settings, buildContext, logger, safeties });
+	let result = { output: fixedAll.output, remaining: fixedAll.remaining };
+	let fixed = fixedAll.output === text ? 0 : fixedAll.applied.length;
+	if (options.pin && env.registry) {
+		const pinned = await pinText(result.output, name, env.registry);
+		if (pinned.errors.length > 0) {
+			// Nothing is half done: the file keeps its text, fixes included, and the reason is said once.
+			for (const line of pinned.errors) {
+				fail(line);
+			}
+			result = { output: text, remaining: lint(text, { settings, buildContext, logger }).diagnostics };
+			fixed = 0;
+		} else if (pinned.pinned > 0) {
+			result = {
+				output: pinned.output,
+				remaining: lint(pinned.output, { settings, buildContext, logger }).diagnostics,
+			};
+			fixed += pinned.pinned;
+		}
+	}
+	const remaining = await withStalePins(result.remaining, result.output, name, env);
+	const report: FileReport = { path: name, absolutePath, diagnostics: remaining, fixed };
 	if (options.diff) {
 		return { report, diff: unifiedDiff(name, text, result.output) || undefined };
 	}

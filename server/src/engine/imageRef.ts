@@ -19,6 +19,12 @@ export interface ImageRef {
 /** Docker Hub's canonical registry name in references. */
 export const DOCKER_HUB = 'docker.io';
 
+/** The host that serves Docker Hub's registry API (`docker.io` is only a name in references). */
+export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
+
+/** The key Docker keeps Docker Hub credentials under, in `config.json` and in credential helpers. */
+export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+
 /** Hosts that mean Docker Hub. */
 const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
 
@@ -102,4 +108,30 @@ export function repositoryOf(ref: ImageRef): string {
 export function familiarName(ref: ImageRef): string {
 	const name = `${registryOf(ref)}/${repositoryOf(ref)}`;
 	return name + (ref.tag ? `:${ref.tag}` : '') + (ref.digest ? `@${ref.digest}` : '');
+}
+
+/** The tag a reference resolves: the written one, or `latest` when there is none (as `docker pull` does). */
+export function tagOf(ref: ImageRef): string {
+	return ref.tag ?? 'latest';
+}
+
+/** The host[:port] to send registry API requests to (`registry-1.docker.io` for Docker Hub). */
+export function apiHostOf(ref: ImageRef): string {
+	const registry = registryOf(ref);
+	return registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry;
+}
+
+/**
+ * Normalises a registry as users write it in settings and `config.json` keys (`https://index.docker.io/v1/`,
+ * `http://localhost:5000`, `Registry.Example.com/`) to what {@link registryOf} returns (`docker.io`,
+ * `localhost:5000`, `registry.example.com`), as docker/cli's `ConvertToHostname` does.
+ */
+export function normaliseRegistry(text: string): string {
+	let host = text.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+	const slash = host.indexOf('/');
+	if (slash >= 0) {
+		host = host.slice(0, slash);
+	}
+	host = host.toLowerCase();
+	return HUB_ALIASES.has(host) ? DOCKER_HUB : host;
 }

@@ -50,6 +50,9 @@ export interface LintResult {
 
 const SEVERITY: Record<Severity, 1 | 2 | 3 | 4> = { error: 1, warning: 2, info: 3, hint: 4 };
 
+/** Any of a rule's listeners (by instruction keyword, `stage:exit`, `file:exit`). */
+type AnyListener = InstructionListener | ((stage: Stage) => void) | (() => void);
+
 /** The level a rule runs at under `settings` (`off` when disabled). */
 export function ruleLevel(rule: Rule, settings: Settings): RuleLevel {
 	return settings.rules[rule.meta.id] ?? settings.rules[rule.meta.name] ?? rule.meta.defaultSeverity;
@@ -151,13 +154,32 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 		}
 	}
 
-	const dispatch = (call: (listeners: Listeners) => void): void => {
-		for (const entry of active) {
+	// Listeners by event, collected once: an instruction reaches only the rules that listen to its keyword (with 20+
+	// rules, asking each one per instruction was a tenth of an analysis). Rule order is kept within each event.
+	const byEvent = new Map<string, { entry: (typeof active)[number]; listener: AnyListener }[]>();
+	for (const entry of active) {
+		for (const [event, listener] of Object.entries(entry.listeners) as [string, AnyListener | undefined][]) {
+			if (typeof listener === 'function') {
+				let list = byEvent.get(event);
+				if (!list) {
+					list = [];
+					byEvent.set(event, list);
+				}
+				list.push({ entry, listener });
+			}
+		}
+	}
+	const emit = (event: string, call: (listener: AnyListener) => void): void => {
+		const list = byEvent.get(event);
+		if (!list) {
+			return;
+		}
+		for (const { entry, listener } of list) {
 			if (failed.has(entry.rule.meta.id)) {
 				continue;
 			}
 			try {
-				call(entry.listeners);
+				call(listener);
 			} catch (error) {
 				fail(entry.rule, error);
 			}
@@ -165,15 +187,15 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 	};
 
 	for (const stage of model.stages) {
-		const visit = (instruction: Instruction, s: Stage): void =>
-			dispatch((l) => (l as Readonly<Record<string, InstructionListener | undefined>>)[instruction.getKeyword()]?.(instruction, s));
-		visit(stage.from, stage);
+		const visit = (instruction: Instruction): void =>
+			emit(instruction.getKeyword(), (l) => (l as InstructionListener)(instruction, stage));
+		visit(stage.from);
 		for (const instruction of stage.instructions) {
-			visit(instruction, stage);
+			visit(instruction);
 		}
-		dispatch((l) => l['stage:exit']?.(stage));
+		emit('stage:exit', (l) => (l as (s: Stage) => void)(stage));
 	}
-	dispatch((l) => l['file:exit']?.());
+	emit('file:exit', (l) => (l as () => void)());
 
 	const suppressions = readSuppressions(text, dockerfile, resolveSuppressionCode);
 	for (const entry of active) {
@@ -187,7 +209,10 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 			}
 		}
 	}
-	diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start) || a.code.localeCompare(b.code));
+	// Codes are ASCII (`DH101`): a plain comparison orders them as localeCompare does, without the collator's cost.
+	diagnostics.sort(
+		(a, b) => comparePositions(a.range.start, b.range.start) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+	);
 	return { diagnostics, failedRules: [...failed] };
 }
 
@@ -211,9 +236,14 @@ function toDiagnostic(
 			fix = { title: formatMessage(meta.fix.title, report.data), safety: meta.fix.safety, edits };
 		}
 	}
-	const data: DiagnosticData = fix
-		? { ruleId: meta.id, ruleName: meta.name, fix }
-		: { ruleId: meta.id, ruleName: meta.name };
+	// Optional keys only when present, so diagnostics without them stay byte-for-byte what they were.
+	const data: DiagnosticData = {
+		ruleId: meta.id,
+		ruleName: meta.name,
+		...(fix ? { fix } : {}),
+		...(report.pin ? { pin: report.pin } : {}),
+		...(report.checksum ? { checksum: report.checksum } : {}),
+	};
 	return {
 		range: report.range,
 		severity: SEVERITY[severity],

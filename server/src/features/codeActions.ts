@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fixAll, type FixAllResult } from '../engine/fixer';
-import { eolOf } from '../engine/lint';
+import { eolOf, type HardenDiagnostic } from '../engine/lint';
 import {
 	DIAGNOSTIC_SOURCE,
 	FIX_ALL_KIND,
@@ -32,6 +32,7 @@ import type { DocumentSettings } from '../settings';
 import { buildContextFor, type DiagnosticsPublisher } from './diagnostics';
 import { minimalEdits } from './diff';
 import type { LanguageFeatures } from './languageFeatures';
+import { CHECKSUM_TITLE, PIN_TITLE, isPinData, type PinService } from './pinning';
 
 /** What the client can do, read from its capabilities at `initialize`. */
 export interface ClientSupport {
@@ -41,6 +42,8 @@ export interface ClientSupport {
 	documentChanges: boolean;
 	/** The client implements `window/showDocument`. */
 	showDocument: boolean;
+	/** The client shows server-created progress (`window/workDoneProgress/create`). */
+	workDoneProgress?: boolean;
 }
 
 /** Where a suppression comment applies. */
@@ -183,20 +186,14 @@ export interface CodeActionContextDeps {
 	readonly diagnostics: DiagnosticsPublisher;
 	readonly languageFeatures: LanguageFeatures;
 	readonly support: () => ClientSupport;
+	/** The registry features ("Pin to digest", "Update digest", "Add --checksum"). */
+	readonly pins?: PinService;
 }
 
 /** A code action, and the same action as a command for clients that take no code action literals. */
 interface Candidate {
 	readonly action: CodeAction;
 	readonly command: Command;
-}
-
-function isFixData(value: unknown): value is FixData {
-	if (typeof value !== 'object' || value === null) {
-		return false;
-	}
-	const fix = value as Partial<FixData>;
-	return typeof fix.title === 'string' && typeof fix.safety === 'string' && Array.isArray(fix.edits);
 }
 
 function dataOf(diagnostic: Diagnostic): Partial<DiagnosticData> {
@@ -230,6 +227,7 @@ export class CodeActionProvider {
 		const { only, diagnostics } = params.context;
 		const candidates: Candidate[] = [];
 		if (kindRequested(only, CodeActionKind.QuickFix)) {
+			candidates.push(...this.updateDigests(document, params));
 			candidates.push(...this.quickFixes(document, diagnostics));
 			candidates.push(...this.languageServiceFixes(document, params));
 		}
@@ -247,21 +245,61 @@ export class CodeActionProvider {
 		return workspaceEdit(document.uri, document.version, edits, this.deps.support());
 	}
 
-	/** The fix of a diagnostic, if the diagnostic belongs to the analysis of the document's current version. */
-	private fixOf(document: TextDocument, diagnostic: Diagnostic): FixData | undefined {
+	/** The diagnostic of the current analysis that `diagnostic` stands for, if it belongs to the current version. */
+	private currentOf(document: TextDocument, diagnostic: Diagnostic): HardenDiagnostic | undefined {
 		const analysed = this.deps.diagnostics.analysed(document.uri);
 		if (!analysed || analysed.version !== document.version) {
 			// The text changed since the last analysis: the fix's positions may be off. A new analysis is on its way.
 			return undefined;
 		}
-		const current = analysed.diagnostics.find(
-			(d) => d.code === diagnostic.code && sameRange(d.range, diagnostic.range),
-		);
+		return analysed.diagnostics.find((d) => d.code === diagnostic.code && sameRange(d.range, diagnostic.range));
+	}
+
+	/** The fix of a diagnostic, if the diagnostic belongs to the analysis of the document's current version. */
+	private fixOf(document: TextDocument, diagnostic: Diagnostic): FixData | undefined {
+		const current = this.currentOf(document, diagnostic);
 		if (!current) {
 			return undefined;
 		}
-		const data = dataOf(diagnostic).fix;
-		return isFixData(data) ? data : current.data.fix;
+		// Always the fix of the current analysis: a client may send back the data of an older version whose range
+		// happens to match (same-length edit), and its edit would corrupt the line.
+		return current.data.fix;
+	}
+
+	/**
+	 * The network fixes of a diagnostic, as commands: the server resolves the digest (or downloads the file) only when
+	 * the user picks one, never to offer it.
+	 */
+	private networkFixes(document: TextDocument, diagnostic: Diagnostic): Candidate[] {
+		const current = this.currentOf(document, diagnostic);
+		if (!current || !this.deps.pins) {
+			return [];
+		}
+		const candidates: Candidate[] = [];
+		const sent = dataOf(diagnostic);
+		const pin = isPinData(sent.pin) ? sent.pin : current.data.pin;
+		if (pin) {
+			const command = Command.create(PIN_TITLE, ServerCommands.pinImage, { uri: document.uri, pin });
+			const action = CodeAction.create(PIN_TITLE, command, CodeActionKind.QuickFix);
+			action.diagnostics = [diagnostic];
+			candidates.push({ action, command });
+		}
+		const checksum = current.data.checksum;
+		if (checksum) {
+			const command = Command.create(CHECKSUM_TITLE, ServerCommands.addChecksum, { uri: document.uri, checksum });
+			const action = CodeAction.create(CHECKSUM_TITLE, command, CodeActionKind.QuickFix);
+			action.diagnostics = [diagnostic];
+			candidates.push({ action, command });
+		}
+		return candidates;
+	}
+
+	/** "Update digest" where a hover found that a pinned tag moved. */
+	private updateDigests(document: TextDocument, params: CodeActionParams): Candidate[] {
+		return (this.deps.pins?.updateCommands(document, params.range) ?? []).map(({ command }) => {
+			const action = CodeAction.create(command.title, command, CodeActionKind.QuickFix);
+			return { action, command };
+		});
 	}
 
 	private quickFixes(document: TextDocument, diagnostics: readonly Diagnostic[]): Candidate[] {
@@ -285,6 +323,7 @@ export class CodeActionProvider {
 				const args: ApplyFixParams = { uri, version, edits: fix.edits };
 				fixes.push({ action, command: Command.create(fix.title, ServerCommands.applyFix, args) });
 			}
+			fixes.push(...this.networkFixes(document, diagnostic));
 			for (const scope of ['instruction', 'file'] as const) {
 				const edit = suppressionEdit(text, ruleId, line, scope);
 				const key = `${scope}:${ruleId}:${edit ? JSON.stringify(edit.range.start) : ''}`;

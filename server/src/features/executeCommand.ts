@@ -3,12 +3,14 @@
  * client command: vscode-languageclient registers every server command as a VS Code command.
  */
 import {
+	CancellationToken,
 	MessageType,
 	ShowMessageNotification,
 	type Connection,
 	type ExecuteCommandParams,
 	type TextDocuments,
 	type TextEdit,
+	type WorkDoneProgressReporter,
 	type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -16,8 +18,11 @@ import { allRules, findRule } from '../rules';
 import {
 	ServerCommands,
 	docsUrl,
+	type AddChecksumParams,
 	type ApplyAllFixesParams,
 	type ApplyAllFixesResult,
+	type PinAllImagesParams,
+	type PinImageParams,
 	type RuleInfo,
 	type ShowDocsParams,
 } from '../protocol';
@@ -33,6 +38,7 @@ import {
 import { errorText, type DiagnosticsPublisher } from './diagnostics';
 import { minimalEdits } from './diff';
 import { languageServiceCommands, type LanguageFeatures } from './languageFeatures';
+import type { PinService } from './pinning';
 
 /** Every command the server executes (its `executeCommandProvider.commands`). */
 export const serverCommandIds: readonly string[] = [
@@ -41,6 +47,9 @@ export const serverCommandIds: readonly string[] = [
 	ServerCommands.addSuppression,
 	ServerCommands.showDocs,
 	ServerCommands.listRules,
+	ServerCommands.pinImage,
+	ServerCommands.pinAllImages,
+	ServerCommands.addChecksum,
 	...languageServiceCommands,
 ];
 
@@ -52,6 +61,7 @@ export interface CommandDeps {
 	readonly diagnostics: DiagnosticsPublisher;
 	readonly languageFeatures: LanguageFeatures;
 	readonly support: () => ClientSupport;
+	readonly pins: PinService;
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -72,8 +82,16 @@ export function ruleInfos(): RuleInfo[] {
 export class CommandHandler {
 	constructor(private readonly deps: CommandDeps) {}
 
-	/** Answers `workspace/executeCommand`. Unknown commands and bad arguments are logged and answered with null. */
-	async execute(params: ExecuteCommandParams): Promise<unknown> {
+	/**
+	 * Answers `workspace/executeCommand`. Unknown commands and bad arguments are logged and answered with null. The
+	 * registry commands take the request's cancellation and, when the client attached one, its progress.
+	 */
+	async execute(
+		params: ExecuteCommandParams,
+		token: CancellationToken = CancellationToken.None,
+		workDone?: WorkDoneProgressReporter,
+	): Promise<unknown> {
+		const attached = params.workDoneToken !== undefined ? workDone : undefined;
 		const args = params.arguments ?? [];
 		const first = record(args[0]);
 		switch (params.command) {
@@ -87,6 +105,12 @@ export class CommandHandler {
 				return this.showDocs(first as Partial<ShowDocsParams>);
 			case ServerCommands.listRules:
 				return ruleInfos();
+			case ServerCommands.pinImage:
+				return this.deps.pins.pinImage(first as Partial<PinImageParams>, token, attached);
+			case ServerCommands.pinAllImages:
+				return this.deps.pins.pinAll(first as Partial<PinAllImagesParams>, token, attached);
+			case ServerCommands.addChecksum:
+				return this.deps.pins.addChecksum(first as Partial<AddChecksumParams>, token);
 			default:
 				if (languageServiceCommands.includes(params.command)) {
 					const result = this.deps.languageFeatures.commandEdits(params.command, args);

@@ -3,7 +3,9 @@
  * `dockerfileHarden.languageFeatures`. The server cannot see which VS Code extensions are installed, so here `auto`
  * means on; the VS Code client rewrites `auto` to `off` when Docker DX, Container Tools or the Docker extension is
  * present. When the client supports dynamic registration the features are registered only while on, so turning
- * them off needs no restart and VS Code never asks "which formatter?" because of us.
+ * them off needs no restart and VS Code never asks "which formatter?" because of us. Hover is the exception: it is
+ * always declared because it also carries our stale-pin check, which no other extension shows; only its
+ * language-service part follows the setting.
  */
 import { DockerfileParser } from 'dockerfile-ast';
 import {
@@ -19,11 +21,14 @@ import {
 	DocumentRangeFormattingRequest,
 	DocumentSymbolRequest,
 	FoldingRangeRequest,
-	HoverRequest,
 	type BulkUnregistration,
 	type ClientCapabilities,
 	type Connection,
 	type Diagnostic,
+	type Hover,
+	type HoverParams,
+	type CancellationToken,
+	type MarkupContent,
 	type Position,
 	type Range,
 	type ServerCapabilities,
@@ -81,6 +86,35 @@ function messageText(diagnostic: Diagnostic): string {
 	return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
 }
 
+/** Our part of a hover (the stale-pin check). */
+export type HoverProvider = (params: HoverParams, token: CancellationToken) => Promise<Hover | null>;
+
+/** Hover contents as markdown text. */
+function hoverText(hover: Hover): string {
+	const contents = hover.contents;
+	const one = (c: unknown): string =>
+		typeof c === 'string'
+			? c
+			: typeof c === 'object' && c !== null && 'value' in c
+				? String((c as MarkupContent).value)
+				: '';
+	return Array.isArray(contents) ? contents.map(one).join('\n\n') : one(contents);
+}
+
+/** The language service's hover and ours as one (either may be absent). */
+export function mergeHovers(service: Hover | null | undefined, ours: Hover | null): Hover | null {
+	if (!service) {
+		return ours;
+	}
+	if (!ours) {
+		return service;
+	}
+	return {
+		contents: { kind: 'markdown', value: `${hoverText(service)}\n\n---\n\n${hoverText(ours)}` },
+		range: ours.range,
+	};
+}
+
 /** A quick fix of the language service for one of its syntax diagnostics. */
 export interface LanguageServiceFix {
 	readonly title: string;
@@ -109,6 +143,7 @@ export class LanguageFeatures {
 		private readonly connection: Connection,
 		private readonly documents: TextDocuments<TextDocument>,
 		private readonly settings: DocumentSettings,
+		private readonly extraHover?: HoverProvider,
 	) {
 		this.log = connectionLog(connection);
 		this.service.setLogger({ log: (message) => this.log.info(message) });
@@ -134,7 +169,7 @@ export class LanguageFeatures {
 			td?.foldingRange,
 		].every((c) => c?.dynamicRegistration === true);
 		if (this.dynamic) {
-			return {};
+			return { hoverProvider: true };
 		}
 		return {
 			completionProvider: { resolveProvider: true, triggerCharacters: TRIGGER_CHARACTERS },
@@ -162,9 +197,11 @@ export class LanguageFeatures {
 			return this.service.computeCompletionItems(text, params.position);
 		});
 		c.onCompletionResolve((item) => (this.on ? this.service.resolveCompletionItem(item) : item));
-		c.onHover((params) => {
+		c.onHover(async (params, token) => {
 			const document = this.document(params.textDocument.uri);
-			return document ? this.service.computeHover(document.getText(), params.position) : null;
+			const service = document ? this.service.computeHover(document.getText(), params.position) : null;
+			const ours = this.extraHover ? await this.extraHover(params, token) : null;
+			return mergeHovers(service, ours);
 		});
 		c.onDocumentFormatting((params) => {
 			const document = this.document(params.textDocument.uri);
@@ -294,7 +331,6 @@ export class LanguageFeatures {
 			resolveProvider: true,
 			triggerCharacters: TRIGGER_CHARACTERS,
 		});
-		bulk.add(HoverRequest.type, { documentSelector });
 		bulk.add(DocumentFormattingRequest.type, { documentSelector });
 		bulk.add(DocumentRangeFormattingRequest.type, { documentSelector });
 		bulk.add(DocumentSymbolRequest.type, { documentSelector });
