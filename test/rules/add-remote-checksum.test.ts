@@ -1,3 +1,7 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { lint } from '../../server/src/engine/lint';
+import { loadShellParser } from '../../server/src/node/shellParser';
 import rule from '../../server/src/rules/add-remote-checksum';
 import { RuleTester } from '../harness/ruleTester';
 
@@ -30,4 +34,13 @@ new RuleTester().run(rule, {
 			output: null,
 		},
 	],
+});
+
+describe('DH202 checksum data', () => {
+	before(() => loadShellParser());
+	it('names the URL to download, except when it carries credentials or a query', () => {
+		const text = 'FROM alpine:3.20\nADD https://example.com/tool.tgz /opt/\nADD https://u:p@example.com/a /a\nADD https://example.com/b?token=x /b\n';
+		const data = lint(text, { rules: [rule] }).diagnostics.map((d) => d.data.checksum?.url);
+		assert.deepEqual(data, ['https://example.com/tool.tgz', undefined, undefined]);
+	});
 });

@@ -20,6 +20,8 @@ export interface ImageSite {
 	readonly pin: PinData;
 	/** The global ARG whose default this is (`argDefault` sites). */
 	readonly argName?: string;
+	/** The 0-based lines of the FROMs that use the ARG (`argDefault` sites), in order. */
+	readonly usedAt?: readonly number[];
 }
 
 /** Whether a reference names the image by a single variable (`$BASE`, `${BASE}`), and which. */
@@ -61,10 +63,15 @@ export function pinDataFor(document: TextDocument, range: Range, ref: ImageRef, 
 export function imageSites(model: FileModel): ImageSite[] {
 	const { document, dockerfile } = model;
 	const sites: ImageSite[] = [];
-	const argsSeen = new Set<string>();
-	const add = (kind: ImageSiteKind, ref: ImageRef | undefined, range: Range | null, argName?: string): void => {
+	const argUses = new Map<string, number[]>();
+	const add = (
+		kind: ImageSiteKind,
+		ref: ImageRef | undefined,
+		range: Range | null,
+		arg?: { name: string; usedAt: number[] },
+	): void => {
 		if (ref && range) {
-			sites.push({ kind, ref, pin: pinDataFor(document, range, ref, kind), argName });
+			sites.push({ kind, ref, pin: pinDataFor(document, range, ref, kind), argName: arg?.name, usedAt: arg?.usedAt });
 		}
 	};
 
@@ -74,7 +81,7 @@ export function imageSites(model: FileModel): ImageSite[] {
 	}
 
 	/** A global ARG default used as a whole image: `true` when the ARG decides the image (pinned or not). */
-	const fromArgDefault = (name: string): boolean => {
+	const fromArgDefault = (name: string, line: number): boolean => {
 		const property = dockerfile
 			.getInitialARGs()
 			.filter((a) => a.getProperty()?.getName() === name)
@@ -86,9 +93,15 @@ export function imageSites(model: FileModel): ImageSite[] {
 			return false;
 		}
 		const ref = parseImageRef(model.globalArgs.get(name) ?? value);
-		if (ref && !model.findStage(ref.raw) && ref.raw.toLowerCase() !== 'scratch' && !argsSeen.has(name)) {
-			argsSeen.add(name);
-			add('argDefault', ref, valueRange, name);
+		if (ref && !model.findStage(ref.raw) && ref.raw.toLowerCase() !== 'scratch') {
+			const seen = argUses.get(name);
+			if (seen) {
+				seen.push(line);
+			} else {
+				const usedAt = [line];
+				argUses.set(name, usedAt);
+				add('argDefault', ref, valueRange, { name, usedAt });
+			}
 		}
 		return true;
 	};
@@ -107,7 +120,7 @@ export function imageSites(model: FileModel): ImageSite[] {
 		if (!stage.parent && !stage.isScratch) {
 			const from = stage.from as From;
 			const variable = singleVariable(from.getImage() ?? '');
-			if (!(variable && fromArgDefault(variable)) && !stage.baseUnresolved) {
+			if (!(variable && fromArgDefault(variable, from.getRange().start.line)) && !stage.baseUnresolved) {
 				add('from', stage.baseImage, from.getImageRange());
 			}
 		}

@@ -1,4 +1,5 @@
 import { flagOf } from '../engine/ast';
+import { checksumDataFor } from '../engine/imageSites';
 import { wordsOf } from '../engine/words';
 import { defineRule } from './types';
 
@@ -22,6 +23,8 @@ export default defineRule({
 			noChecksum:
 				'ADD downloads {{url}} without --checksum, so the build trusts whatever the server (or anyone in between) sends today. Pin the content: `ADD --checksum=sha256:<hash> <url> <dest>`.',
 		},
+		// A network fix: the engine names the URL (`checksum` data); the server downloads it on request.
+		fix: { safety: 'network', title: 'Download and add --checksum' },
 		docs: { summary: '`ADD https://…` without `--checksum`.' },
 		equivalents: {},
 	},
@@ -33,10 +36,20 @@ export default defineRule({
 					return;
 				}
 				const vars = model.variablesAt(stage, instruction);
-				for (const word of wordsOf(instruction).slice(0, -1)) {
+				const sources = wordsOf(instruction).slice(0, -1);
+				for (const word of sources) {
 					const expansion = model.expand(word.value, vars);
 					if (!expansion.unresolved && isHttpFile(expansion.value)) {
-						context.report({ range: word.range, messageId: 'noChecksum', data: { url: display(expansion.value) } });
+						context.report({
+							range: word.range,
+							messageId: 'noChecksum',
+							data: { url: display(expansion.value) },
+							// A URL with credentials or a query (where tokens hide) stays out of the diagnostic's data.
+							checksum:
+								display(expansion.value) === expansion.value
+									? checksumDataFor(instruction, expansion.value, sources.length)
+									: undefined,
+						});
 					}
 				}
 			},

@@ -28,6 +28,7 @@ import dockerignoreContext from './dockerignore-context';
 import pipPinVersions from './pip-pin-versions';
 import pipNoExtraIndexUrl from './pip-no-extra-index-url';
 import npmCi from './npm-ci';
+import trustedRegistries from './trusted-registries';
 import type { Rule } from './types';
 
 /** Every rule, sorted by id. */
@@ -43,6 +44,7 @@ export const allRules: readonly Rule[] = [
 	noPipeToShell,
 	noTlsBypass,
 	noPlainHttpIndex,
+	trustedRegistries,
 	noSecretBuildVar,
 	noUrlCredentials,
 	noHardcodedSecret,
