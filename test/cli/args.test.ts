@@ -33,6 +33,10 @@ void describe('parseArgs', () => {
 			registryTimeoutMs: 10000,
 			rules: {},
 			failOn: 'info',
+			failOnGiven: false,
+			config: undefined,
+			hadolintConfig: undefined,
+			useConfig: true,
 			color: undefined,
 			output: undefined,
 			stdinFilename: undefined,
@@ -120,11 +124,15 @@ void describe('parseArgs', () => {
 		assert.equal(error(['--insecure-registry', 'a b']), '--insecure-registry expects HOST[:PORT], got "a b".');
 	});
 
-	void it('refuses the options of later versions', () => {
-		for (const option of ['--config']) {
-			assert.equal(error([option]), `${option} is not available in this version of dockerfile-harden.`);
-		}
-		assert.equal(error(['--config=x.yaml']), '--config is not available in this version of dockerfile-harden.');
+	void it('reads the config options', () => {
+		const options = ok(['--config=ci.yaml', '--hadolint-config', '.hadolint.yml', '.']);
+		assert.equal(options.config, 'ci.yaml');
+		assert.equal(options.hadolintConfig, '.hadolint.yml');
+		assert.equal(options.useConfig, true);
+		assert.equal(ok(['--no-config']).useConfig, false);
+		assert.equal(error(['--config']), '--config needs a value.');
+		assert.equal(ok(['.']).failOnGiven, false);
+		assert.equal(ok(['--fail-on', 'error']).failOnGiven, true);
 	});
 
 	void it('--help and --version', () => {

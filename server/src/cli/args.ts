@@ -37,6 +37,14 @@ export interface CliOptions {
 	/** Rule id → level from `--rule`; keys are canonical ids (`DH101`) whatever the user wrote. */
 	readonly rules: Readonly<Record<string, RuleLevel>>;
 	readonly failOn: FailOn;
+	/** Whether `--fail-on` was given (otherwise a `.hadolint.yaml` failure-threshold may set it). */
+	readonly failOnGiven: boolean;
+	/** `--config FILE`: the config file to use instead of the nearest `.dockerfile-harden.yaml`. */
+	readonly config: string | undefined;
+	/** `--hadolint-config FILE`: the hadolint config to read instead of the nearest `.hadolint.yaml`. */
+	readonly hadolintConfig: string | undefined;
+	/** `--no-config`: read no config file at all. */
+	readonly useConfig: boolean;
 	/** `false` after `--no-color`; otherwise decided from the environment. */
 	readonly color: boolean | undefined;
 	/** Report file from `-o/--output`. */
@@ -52,9 +60,6 @@ export interface CliOptions {
 export type ParseResult =
 	{ readonly ok: true; readonly options: CliOptions } | { readonly ok: false; readonly error: string };
 
-/** Options planned for later versions: refused with a clear message rather than as unknown options. */
-const NOT_YET_AVAILABLE = new Set(['--config']);
-
 /** Options that take a value. */
 const WITH_VALUE = new Set([
 	'--format',
@@ -66,6 +71,8 @@ const WITH_VALUE = new Set([
 	'--stdin-filename',
 	'--insecure-registry',
 	'--registry-timeout',
+	'--config',
+	'--hadolint-config',
 ]);
 
 /** Per registry request, as the editor's `dockerfileHarden.registry.timeoutMs` default. */
@@ -115,6 +122,10 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 	const insecureRegistries: string[] = [];
 	let registryTimeoutMs = DEFAULT_REGISTRY_TIMEOUT_MS;
 	let failOn: FailOn = 'info';
+	let failOnGiven = false;
+	let config: string | undefined;
+	let hadolintConfig: string | undefined;
+	let useConfig = true;
 	let color: boolean | undefined;
 	let output: string | undefined;
 	let stdinFilename: string | undefined;
@@ -136,9 +147,6 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 		}
 		const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
 		const name = eq > 0 ? arg.slice(0, eq) : arg;
-		if (NOT_YET_AVAILABLE.has(name)) {
-			return fail(`${name} is not available in this version of dockerfile-harden.`);
-		}
 		let value: string | undefined;
 		if (WITH_VALUE.has(name)) {
 			if (eq > 0) {
@@ -174,8 +182,18 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 					return fail(`${name}: unknown level "${value}" (use ${FAIL_ON_LEVELS.join(', ')}).`);
 				}
 				failOn = level;
+				failOnGiven = true;
 				break;
 			}
+			case '--config':
+				config = value;
+				break;
+			case '--hadolint-config':
+				hadolintConfig = value;
+				break;
+			case '--no-config':
+				useConfig = false;
+				break;
 			case '-o':
 			case '--output':
 				if (value === '') {
@@ -279,6 +297,10 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 			registryTimeoutMs,
 			rules,
 			failOn,
+			failOnGiven,
+			config,
+			hadolintConfig,
+			useConfig,
 			color,
 			output,
 			stdinFilename,
@@ -316,6 +338,11 @@ Options:
   --rule ID=LEVEL        set a rule's level (id or name; off, error, warning, info, hint); repeatable
   --fail-on LEVEL        exit 1 when a finding is at or above LEVEL: error, warning, info (default),
                          hint, or none to never fail on findings (alias: --max-severity)
+  --config FILE          use FILE instead of the nearest .dockerfile-harden.yaml (found by walking up from
+                         each Dockerfile); --rule options still win over it
+  --hadolint-config FILE read hadolint's ignored/override/trustedRegistries/failure-threshold from FILE
+                         (otherwise the nearest .hadolint.yaml is picked up)
+  --no-config            read no config file
   -o, --output FILE      write the report to FILE instead of stdout
   --stdin-filename NAME  the name shown for stdin (-); its directory is the build context
   --quiet                report errors only (and only errors count for --fail-on)
@@ -328,8 +355,9 @@ With - and --fix, the fixed Dockerfile goes to stdout; with --diff, the diff doe
 stderr (or to the -o file).
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above --fail-on (after fixes: those left;
-with --check-pins, also a pin whose tag moved), 2 bad usage, a file that cannot be read, a registry that could
-not be asked (--pin, --check-pins), or an internal error.
+with --check-pins, also a pin whose tag moved), 2 bad usage, a bad config file (each bad key is named; the
+other settings still apply), a file that cannot be read, a registry that could not be asked (--pin,
+--check-pins), or an internal error.
 
 Proxies: HTTPS_PROXY, HTTP_PROXY and NO_PROXY. Extra CA certificates: NODE_EXTRA_CA_CERTS, or Docker's
 /etc/docker/certs.d/HOST[:PORT]/*.crt (also under $DOCKER_CONFIG/certs.d).

@@ -4,14 +4,16 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { minimatch } from 'minimatch';
 import { fixAll } from '../engine/fixer';
 import { lint, type EngineLogger, type HardenDiagnostic } from '../engine/lint';
+import { applyConfig, CONFIG_FILE, EMPTY_CONFIG, formatConfigError, loadConfig, type LoadedConfig } from '../node/config';
 import { fsContext } from '../node/fsContext';
 import { loadShellParser } from '../node/shellParser';
 import { DEFAULT_SETTINGS, type FixSafety, type Settings } from '../protocol';
 import { RegistryClient } from '../registry/client';
-import { HELP_TEXT, packageVersion, parseArgs, type CliOptions, type Format } from './args';
+import { HELP_TEXT, packageVersion, parseArgs, type CliOptions, type FailOn, type Format } from './args';
 import { unifiedDiff, redactSecrets } from './diff';
 import { discover, displayPath, type Target } from './discover';
 import { formatGithub } from './formatters/github';
@@ -142,7 +144,9 @@ async function lintAll(options: CliOptions, io: CliIo, version: string, say: (te
 		say(text);
 	};
 	const logger: EngineLogger = { error: fail };
+	// Command-line rules win over config files, which come in per Dockerfile (see configFor).
 	const settings: Settings = { ...DEFAULT_SETTINGS, rules: { ...options.rules } };
+	const configs = new ConfigCache(options, io.cwd, fail);
 	const safeties: readonly FixSafety[] | undefined =
 		options.fix === 'safe' ? ['safe'] : options.fix === 'unsafe' ? ['safe', 'review'] : undefined;
 	const usesStdin = options.paths.includes('-');
@@ -174,10 +178,15 @@ async function lintAll(options: CliOptions, io: CliIo, version: string, say: (te
 		for (const target of discovery.targets) {
 			const name = targetName(target, options, io.cwd);
 			try {
+				const dir = target.kind === 'file' ? dirname(target.path) : io.cwd;
+				const loaded = configs.get(dir);
+				if (target.kind === 'file' && configs.ignored(target.path, loaded)) {
+					continue;
+				}
 				const checked = await checkTarget(target, name, {
 					options,
 					io,
-					settings,
+					settings: applyConfig(settings, loaded.config),
 					safeties,
 					logger,
 					fail,
@@ -236,8 +245,9 @@ async function lintAll(options: CliOptions, io: CliIo, version: string, say: (te
 	if (hadErrors) {
 		return ExitCode.error;
 	}
-	const moved = stalePins > 0 && options.failOn !== 'none';
-	return moved || failing(shown, options) ? ExitCode.findings : ExitCode.clean;
+	const failOn = options.failOnGiven ? options.failOn : (configs.failOn() ?? options.failOn);
+	const moved = stalePins > 0 && failOn !== 'none';
+	return moved || failing(shown, { ...options, failOn }) ? ExitCode.findings : ExitCode.clean;
 }
 
 function failing(files: readonly FileReport[], options: CliOptions): boolean {
@@ -317,7 +327,7 @@ async function checkTarget(
 		contextDir = options.stdinFilename === undefined ? io.cwd : dirname(resolve(io.cwd, options.stdinFilename));
 	}
 	const { text, bom, lossy } = decode(bytes);
-	const buildContext = fsContext(contextDir);
+	const buildContext = fsContext(contextDir, target.kind === 'file' ? basename(target.path) : undefined);
 	const absolutePath = target.kind === 'file' ? target.path : undefined;
 
 	if (safeties === undefined) {
@@ -372,4 +382,59 @@ async function checkTarget(
 		}
 	}
 	return { report, diff: undefined };
+}
+
+/**
+ * Config files by Dockerfile directory, loaded once each; their errors are reported once per config file (exit 2),
+ * and the keys that are fine still apply.
+ */
+class ConfigCache {
+	private readonly byDir = new Map<string, LoadedConfig>();
+	private readonly reported = new Set<string>();
+	private firstFailOn: FailOn | undefined;
+
+	constructor(
+		private readonly options: CliOptions,
+		private readonly cwd: string,
+		private readonly fail: (text: string) => void,
+	) {}
+
+	get(dir: string): LoadedConfig {
+		let loaded = this.byDir.get(dir);
+		if (!loaded) {
+			loaded = this.options.useConfig
+				? loadConfig(dir, {
+						explicit: this.options.config === undefined ? undefined : resolve(this.cwd, this.options.config),
+						hadolint:
+							this.options.hadolintConfig === undefined ? undefined : resolve(this.cwd, this.options.hadolintConfig),
+					})
+				: { files: [], config: EMPTY_CONFIG, errors: [] };
+			for (const error of loaded.errors) {
+				const rel = relative(this.cwd, error.file);
+				const line = formatConfigError({ ...error, file: rel === '' || rel.startsWith('..') ? error.file : rel });
+				if (!this.reported.has(line)) {
+					this.reported.add(line);
+					this.fail(`config: ${line}`);
+				}
+			}
+			this.firstFailOn ??= loaded.config.failOn;
+			this.byDir.set(dir, loaded);
+		}
+		return loaded;
+	}
+
+	/** Whether a Dockerfile matches the `ignorePaths` of the config file that applies to it. */
+	ignored(path: string, loaded: LoadedConfig): boolean {
+		const own = loaded.files.find((f) => basename(f) === CONFIG_FILE);
+		if (!own || loaded.config.ignorePaths.length === 0) {
+			return false;
+		}
+		const rel = relative(dirname(own), path).split(sep).join('/');
+		return loaded.config.ignorePaths.some((glob) => minimatch(rel, glob, { dot: true }));
+	}
+
+	/** The failure threshold a `.hadolint.yaml` gave, if any. */
+	failOn(): FailOn | undefined {
+		return this.firstFailOn;
+	}
 }

@@ -35,7 +35,7 @@ export interface ProjectConfig {
 	/** Globs (relative to the config file's directory) of Dockerfiles the CLI skips. */
 	readonly ignorePaths: readonly string[];
 	/** hadolint's `failure-threshold`, mapped to our levels (the CLI's default `--fail-on`). */
-	readonly failOn?: RuleLevel | 'none';
+	readonly failOn?: Exclude<RuleLevel, 'off'> | 'none';
 }
 
 /** A loaded configuration: where it came from, what it sets, what was wrong. */
@@ -45,7 +45,8 @@ export interface LoadedConfig {
 	readonly errors: readonly ConfigError[];
 }
 
-const EMPTY: ProjectConfig = {
+/** A configuration that sets nothing. */
+export const EMPTY_CONFIG: ProjectConfig = {
 	rules: {},
 	allowPatterns: [],
 	denyPatterns: [],
@@ -136,7 +137,7 @@ function regexProblem(pattern: string): string | undefined {
 export function parseConfig(file: string, text: string): { config: ProjectConfig; errors: ConfigError[] } {
 	const reader = new Reader(file, text);
 	const root = reader.doc.contents;
-	const config: { -readonly [K in keyof ProjectConfig]: ProjectConfig[K] } = { ...EMPTY, rules: {} };
+	const config: { -readonly [K in keyof ProjectConfig]: ProjectConfig[K] } = { ...EMPTY_CONFIG, rules: {} };
 	if (reader.errors.length > 0 || root === null || root === undefined) {
 		return { config, errors: reader.errors };
 	}
@@ -231,7 +232,7 @@ const HADOLINT_LEVELS: Record<string, RuleLevel | 'none'> = {
 export function parseHadolintConfig(file: string, text: string): { config: ProjectConfig; errors: ConfigError[] } {
 	const reader = new Reader(file, text);
 	const root = reader.doc.contents;
-	const config: { -readonly [K in keyof ProjectConfig]: ProjectConfig[K] } = { ...EMPTY, rules: {} };
+	const config: { -readonly [K in keyof ProjectConfig]: ProjectConfig[K] } = { ...EMPTY_CONFIG, rules: {} };
 	if (reader.errors.length > 0 || !isMap(root)) {
 		return { config, errors: reader.errors };
 	}
@@ -259,7 +260,8 @@ export function parseHadolintConfig(file: string, text: string): { config: Proje
 		} else if (key === 'trustedRegistries') {
 			config.trustedRegistries = isScalar(pair.value) ? [String(pair.value.value)] : (reader.strings(pair.value, key) ?? []);
 		} else if (key === 'failure-threshold' && isScalar(pair.value)) {
-			config.failOn = HADOLINT_LEVELS[String(pair.value.value)];
+			const level = HADOLINT_LEVELS[String(pair.value.value)];
+			config.failOn = level === 'off' ? 'none' : level;
 		}
 	}
 	config.rules = rules;
@@ -281,7 +283,7 @@ function readText(file: string): string | undefined {
 export function loadConfig(dir: string, options: { explicit?: string; hadolint?: string } = {}): LoadedConfig {
 	const files: string[] = [];
 	const errors: ConfigError[] = [];
-	let config: ProjectConfig = EMPTY;
+	let config: ProjectConfig = EMPTY_CONFIG;
 	const hadolintFile = options.hadolint ?? findUp(dir, HADOLINT_FILES);
 	if (hadolintFile) {
 		const text = readText(hadolintFile);

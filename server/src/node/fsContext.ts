@@ -9,10 +9,14 @@ import { normaliseContextPath, type BuildContext } from '../engine/context';
 /** Largest context file the engine reads (requirements files, .dockerignore). */
 export const MAX_CONTEXT_FILE_BYTES = 1024 * 1024;
 
-/** A build context rooted at `root` (by default the Dockerfile's directory). */
-export function fsContext(root: string): BuildContext {
+/**
+ * A build context rooted at `root` (by default the Dockerfile's directory). `dockerfileName` is the Dockerfile's
+ * path relative to it, when the Dockerfile is in the context (for `<name>.dockerignore`).
+ */
+export function fsContext(root: string, dockerfileName?: string): BuildContext {
 	const base = resolve(root);
 	return {
+		dockerfileName,
 		readFile(path: string): string | undefined {
 			const full = resolve(base, normaliseContextPath(path));
 			if (full !== base && !full.startsWith(base + sep)) {
