@@ -27,9 +27,15 @@ export class DocumentSettings {
 		this.log = connectionLog(connection);
 	}
 
+	/**
+	 * Lays something under every document's settings (the project config files): set once by the server.
+	 */
+	overlay: ((uri: string, settings: Settings) => Settings) | undefined;
+
 	/** The settings of the document at `uri`. Never rejects: a failed request gives the defaults. */
 	get(uri: string): Promise<Settings> {
-		return this.pull(uri);
+		const overlay = this.overlay;
+		return overlay ? this.pull(uri).then((s) => overlay(uri, s)) : this.pull(uri);
 	}
 
 	/** The settings without a resource scope, for decisions that are not per document (language features). */
