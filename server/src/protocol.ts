@@ -207,6 +207,35 @@ export interface FixData {
 	readonly title: string;
 	readonly safety: FixSafety;
 	readonly edits: readonly FixEdit[];
+	/** What the fix needs from the build after it applies (review fixes that move values into secrets). */
+	readonly details?: FixDetails;
+}
+
+/** A BuildKit secret a fixed Dockerfile expects at build time. */
+export interface BuildSecret {
+	/** `--mount=type=secret,id=<id>` */
+	readonly id: string;
+	/** Where the value comes from on the build machine: an environment variable (`env=`) or a file (`src=`). */
+	readonly env?: string;
+	readonly src?: string;
+}
+
+/** A file beside the Dockerfile a fix creates or extends (paths relative to the build context). */
+export interface FileChange {
+	readonly path: string;
+	/** `create`: write `text` as a new file (only when it does not exist); `append`: add `text` at its end. */
+	readonly action: 'create' | 'append';
+	readonly text: string;
+}
+
+/** The parts of a fix that are not edits of the Dockerfile. */
+export interface FixDetails {
+	/** Secrets the build must now pass (`docker buildx build --secret id=…,env=…`). */
+	readonly secrets?: readonly BuildSecret[];
+	/** Other files the fix writes. */
+	readonly files?: readonly FileChange[];
+	/** What a person must still do or check after the fix (one sentence each). */
+	readonly notes?: readonly string[];
 }
 
 /** A range in LSP coordinates. */

@@ -9,7 +9,7 @@ import { memoryContext } from '../../server/src/engine/context';
 import { fixAll } from '../../server/src/engine/fixer';
 import { formatMessage, lint, type HardenDiagnostic } from '../../server/src/engine/lint';
 import { loadShellParser } from '../../server/src/node/shellParser';
-import { DEFAULT_SETTINGS, type Settings } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS, type FixDetails, type Settings } from '../../server/src/protocol';
 import type { Rule } from '../../server/src/rules/types';
 
 /** A case with its environment. */
@@ -43,6 +43,8 @@ export interface InvalidCase extends CaseBase {
 	readonly errors: readonly ExpectedError[];
 	/** The text after applying every fix of the rule; `null` when no diagnostic has a fix. */
 	readonly output: string | null;
+	/** The `details` (secrets, files, notes) of the diagnostics' fixes, in order; checked when given. */
+	readonly details?: readonly (FixDetails | undefined)[];
 }
 
 function settingsOf(c: CaseBase): Settings {
@@ -107,6 +109,12 @@ export class RuleTester {
 						}
 					}
 					const fixable = diagnostics.some((d) => d.data.fix);
+					if (c.details !== undefined) {
+						assert.deepEqual(
+							diagnostics.map((d) => d.data.fix?.details),
+							c.details,
+						);
+					}
 					if (c.output === null) {
 						assert.ok(!fixable, 'the rule offers a fix: give the expected `output`');
 						return;

@@ -233,7 +233,12 @@ function toDiagnostic(
 		const result = report.fix(fixer);
 		const edits = result === null ? [] : 'range' in result ? [result as FixEdit] : (result as readonly FixEdit[]);
 		if (edits.length > 0 && validEdits(document, edits)) {
-			fix = { title: formatMessage(meta.fix.title, report.data), safety: meta.fix.safety, edits };
+			fix = {
+				title: formatMessage(meta.fix.title, report.data),
+				safety: meta.fix.safety,
+				edits,
+				...(report.fixDetails ? { details: report.fixDetails } : {}),
+			};
 		}
 	}
 	// Optional keys only when present, so diagnostics without them stay byte-for-byte what they were.

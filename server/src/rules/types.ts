@@ -4,7 +4,7 @@
 import type { Dockerfile, Instruction } from 'dockerfile-ast';
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ChecksumData, FixEdit, FixSafety, PinData, Settings } from '../protocol';
+import type { ChecksumData, FixDetails, FixEdit, FixSafety, PinData, Settings } from '../protocol';
 import type { BuildContext } from '../engine/context';
 import type { FileModel, Stage } from '../engine/model';
 
@@ -68,6 +68,8 @@ export interface Report<MessageId extends string> {
 	readonly relatedLines?: readonly number[];
 	/** The fix, when one applies to this finding. Its safety is `meta.fix.safety`. */
 	readonly fix?: (fixer: Fixer) => FixEdit | readonly FixEdit[] | null;
+	/** Secrets, files and notes that come with the fix (review fixes); ignored without `fix`. */
+	readonly fixDetails?: FixDetails;
 	/** An image reference the network fix "Pin to digest" resolves (the engine never contacts a registry). */
 	readonly pin?: PinData;
 	/** A remote URL the network fix "Add --checksum" downloads. */
