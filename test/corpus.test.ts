@@ -10,7 +10,8 @@ import { before, describe, it } from 'node:test';
 import { DockerfileParser } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { validate } from 'dockerfile-utils';
-import { fixAll } from '../server/src/engine/fixer';
+import { applyEdits, fixAll } from '../server/src/engine/fixer';
+import { planHarden } from '../server/src/engine/harden';
 import { lint } from '../server/src/engine/lint';
 import { FileModel } from '../server/src/engine/model';
 import { loadShellParser } from '../server/src/node/shellParser';
@@ -121,6 +122,36 @@ describe('corpus invariants', { skip: existsSync(CORPUS) ? false : `no corpus at
 			}
 			if (shellErrors(fixed.output) > shellErrors(text)) {
 				problems.push(`${file}: more shell parse errors after fixing`);
+			}
+		}
+		assert.deepEqual(problems, []);
+	});
+
+	it('Harden (safe and review fixes) never throws, is idempotent, composes, and leaves no finding a fix would remove', () => {
+		const problems: string[] = [];
+		for (const file of files) {
+			const text = readFileSync(file, 'utf8');
+			const errors: string[] = [];
+			const plan = planHarden(text, { logger: { error: (m) => errors.push(m) } });
+			if (errors.length > 0) {
+				problems.push(`${file}: ${errors.join('; ')}`);
+			}
+			if (applyEdits(text, plan.edits) !== plan.output) {
+				problems.push(`${file}: the composed edits do not give the plan's output`);
+			}
+			const again = planHarden(plan.output, {});
+			if (again.output !== plan.output) {
+				problems.push(`${file}: a second Harden changes the file`);
+			}
+			const fixable = plan.remaining.filter((d) => d.data.fix && d.data.fix.safety !== 'network');
+			if (fixable.length > 0) {
+				problems.push(`${file}: fixable findings left: ${fixable.map((d) => d.code).join(',')}`);
+			}
+			if (syntaxErrors(plan.output) > syntaxErrors(text)) {
+				problems.push(`${file}: more syntax errors after Harden`);
+			}
+			if (shellErrors(plan.output) > shellErrors(text)) {
+				problems.push(`${file}: more shell parse errors after Harden`);
 			}
 		}
 		assert.deepEqual(problems, []);

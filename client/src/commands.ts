@@ -7,8 +7,8 @@ import {
 	ClientCommands,
 	ServerCommands,
 	pinSummary,
-	type ApplyAllFixesParams,
-	type ApplyAllFixesResult,
+	type HardenParams,
+	type HardenResult,
 	type PinAllImagesParams,
 	type PinResult,
 	type RuleInfo,
@@ -41,6 +41,8 @@ export interface CommandDeps {
 	pick(items: readonly RulePickItem[], placeholder: string): PromiseLike<RulePickItem | undefined>;
 	openExternal(url: string): PromiseLike<unknown>;
 	showOutput(): void;
+	/** Shows `message` with a "Show Summary" action that opens `markdown` beside the editor. */
+	offerSummary(message: string, markdown: string): PromiseLike<unknown>;
 }
 
 /** A command handler for each id of {@link ClientCommands}. */
@@ -49,20 +51,8 @@ export type CommandHandlers = Record<(typeof ClientCommands)[keyof typeof Client
 /** The title of Pin All Images to Digests' progress notification. */
 export const PIN_PROGRESS_TITLE = 'Pinning images to digests';
 
-/** Added to every Harden Dockerfile summary while the larger rewrites are not there yet. */
-export const HARDEN_LATER_NOTE =
-	'Secret mounts, a non-root user and multi-stage rewrites come in a later version of Harden Dockerfile.';
-
 function count(n: number, one: string, many: string): string {
 	return `${n} ${n === 1 ? one : many}`;
-}
-
-function isApplyAllFixesResult(value: unknown): value is ApplyAllFixesResult {
-	if (typeof value !== 'object' || value === null) {
-		return false;
-	}
-	const r = value as Partial<ApplyAllFixesResult>;
-	return typeof r.outcome === 'string' && typeof r.applied === 'number' && typeof r.remaining === 'number';
 }
 
 function isPinResult(value: unknown): value is PinResult {
@@ -94,26 +84,41 @@ export function pinAllMessage(result: PinResult): {
 	}
 }
 
-/** What Harden Dockerfile tells the user afterwards. */
-export function hardenSummary(result: ApplyAllFixesResult): string {
+/** What Harden Dockerfile tells the user afterwards (one line; the full summary opens on request). */
+export function hardenMessage(result: HardenResult): { level: 'info' | 'warning'; text: string } {
 	const left =
 		result.remaining > 0
-			? ` ${count(result.remaining, 'finding still needs', 'findings still need')} a human (see the Problems panel).`
+			? ` ${count(result.remaining, 'finding still needs', 'findings still need')} a person.`
+			: ' Nothing is left for a person.';
+	const secrets =
+		result.secrets.length > 0
+			? ` The build now needs ${count(result.secrets.length, 'secret', 'secrets')} (${result.secrets.map((s) => s.id).join(', ')}): see the summary for the command.`
 			: '';
 	switch (result.outcome) {
-		case 'applied': {
-			const titles = [...new Set(result.titles)].join('; ');
-			return `Harden Dockerfile applied ${count(result.applied, 'fix', 'fixes')}: ${titles}.${left} ${HARDEN_LATER_NOTE}`;
-		}
+		case 'applied':
+			return {
+				level: 'info',
+				text: `Harden Dockerfile applied the changes of ${count(result.rules.length, 'rule', 'rules')} (${result.rules.join(', ')}).${left}${secrets}`,
+			};
 		case 'nothing':
-			return `Harden Dockerfile found nothing it can fix automatically.${left} ${HARDEN_LATER_NOTE}`;
+			return { level: 'info', text: `Harden Dockerfile found nothing it can change.${left}` };
 		case 'stale':
-			return 'The Dockerfile changed while Harden Dockerfile ran. Nothing was changed; run it again.';
+			return { level: 'warning', text: 'The Dockerfile changed while Harden Dockerfile ran. Nothing was changed; run it again.' };
 		case 'rejected':
-			return 'VS Code did not apply the fixes (the file may have changed). Nothing was changed; run it again.';
+			return { level: 'warning', text: 'The changes were not applied (cancelled in the preview, or the file changed). Nothing was changed.' };
+		case 'cancelled':
+			return { level: 'warning', text: 'Harden Dockerfile was cancelled; nothing was changed.' };
 		case 'unknownDocument':
-			return 'The language server does not know this document yet. Try again in a moment.';
+			return { level: 'warning', text: 'The language server does not know this document yet. Try again in a moment.' };
 	}
+}
+
+function isHardenResult(value: unknown): value is HardenResult {
+	if (typeof value !== 'object' || value === null) {
+		return false;
+	}
+	const r = value as Partial<HardenResult>;
+	return typeof r.outcome === 'string' && Array.isArray(r.rules) && typeof r.summary === 'string' && Array.isArray(r.secrets);
 }
 
 /** Builds the handlers of the user commands. */
@@ -141,18 +146,19 @@ export function createCommands(deps: CommandDeps): CommandHandlers {
 			if (!document) {
 				return;
 			}
-			const args: ApplyAllFixesParams = { uri: document.uri, version: document.version, includeReview: true };
-			const result = await deps.executeServerCommand(ServerCommands.applyAllFixes, [args]);
-			if (!isApplyAllFixesResult(result)) {
+			// The server shows the preview (change annotations) and, in a trusted workspace, pins with progress.
+			const args: HardenParams = { uri: document.uri, version: document.version, pin: true };
+			const result = await deps.executeServerCommand(ServerCommands.harden, [args]);
+			if (!isHardenResult(result)) {
 				deps.showErrorMessage('Harden Dockerfile got no answer from the language server.');
 				return;
 			}
-			const summary = hardenSummary(result);
-			if (result.outcome === 'applied' || result.outcome === 'nothing') {
-				deps.showInformationMessage(summary);
-			} else {
-				deps.showWarningMessage(summary);
+			const { level, text } = hardenMessage(result);
+			if (level === 'warning') {
+				deps.showWarningMessage(text);
+				return;
 			}
+			await deps.offerSummary(text, result.summary);
 		}),
 		[ClientCommands.pinImageDigests]: guarded('Pin All Images to Digests', async () => {
 			const document = dockerfile();

@@ -63,6 +63,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 		},
 		showInformationMessage: (message) => vscode.window.showInformationMessage(message),
 		showWarningMessage: (message) => vscode.window.showWarningMessage(message),
+		offerSummary: async (message, markdown) => {
+			const choice = await vscode.window.showInformationMessage(message, 'Show Summary');
+			if (choice === 'Show Summary') {
+				const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+				await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+			}
+		},
 		showErrorMessage: (message) => vscode.window.showErrorMessage(message),
 		pick: (items, placeHolder) => vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true }),
 		openExternal: (url) => vscode.env.openExternal(vscode.Uri.parse(url)),

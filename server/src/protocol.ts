@@ -43,6 +43,12 @@ export const ServerCommands = {
 	 * returns a {@link PinResult}.
 	 */
 	addChecksum: 'dockerfileHarden.server.addChecksum',
+	/**
+	 * Harden Dockerfile: every safe and review fix, and (trusted workspace) the image digests, as one edit with a
+	 * change annotation per rule so the editor shows a preview. Argument: {@link HardenParams}; returns a
+	 * {@link HardenResult}.
+	 */
+	harden: 'dockerfileHarden.server.harden',
 } as const;
 
 /** Code action kind for fix-on-save. */
@@ -310,6 +316,29 @@ export interface ApplyAllFixesResult {
 	readonly remaining: number;
 	/** `DH402: Add --no-cache-dir to pip install`, one per applied fix, in the order applied. */
 	readonly titles: readonly string[];
+}
+
+/** Argument of {@link ServerCommands.harden}. */
+export interface HardenParams {
+	readonly uri: string;
+	/** The document version the user saw; the server refuses to edit a newer one. */
+	readonly version?: number;
+	/** Resolve image digests at their registries too (never in an untrusted workspace). */
+	readonly pin?: boolean;
+}
+
+/** What {@link ServerCommands.harden} returns. */
+export interface HardenResult {
+	/** As {@link ApplyAllFixesResult}'s, plus `cancelled` (while the registry answered). */
+	readonly outcome: 'applied' | 'nothing' | 'stale' | 'rejected' | 'unknownDocument' | 'cancelled';
+	/** Rule ids whose changes were offered, in order. */
+	readonly rules: readonly string[];
+	/** Findings left for a person. */
+	readonly remaining: number;
+	/** The build secrets the hardened file needs. */
+	readonly secrets: readonly BuildSecret[];
+	/** What changed, what is left, how to build and run it (Markdown). */
+	readonly summary: string;
 }
 
 /** Argument of {@link ServerCommands.showDocs}. */

@@ -55,6 +55,8 @@ export function startServer(connection: Connection): void {
 			documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
 			showDocument: capabilities.window?.showDocument?.support === true,
 			workDoneProgress: capabilities.window?.workDoneProgress === true,
+			changeAnnotations: capabilities.workspace?.workspaceEdit?.changeAnnotationSupport !== undefined,
+			createFiles: capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('create') === true,
 		};
 		// Workspace trust and the editor's proxy (ClientEnvironment); a client that sends nothing is trusted.
 		pins.updateEnvironment(params.initializationOptions);

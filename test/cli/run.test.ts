@@ -3,7 +3,7 @@
  * stdin names, and that one bad file never stops the others.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadShellParser } from '../../server/src/node/shellParser';
@@ -104,6 +104,35 @@ void describe('run (in-process)', () => {
 			// No rule offers a review fix for this text yet: both modes agree.
 			assert.equal(unsafe, safe);
 		}
+	});
+
+	void it('--fix-unsafe writes the .dockerignore a broad COPY needs; --diff shows it; --fix leaves it', async () => {
+		const dir = tempDir();
+		const text = `FROM python:3.12-slim@${DIGEST}\nCOPY . /app\nUSER 1000\nCMD ["python"]\n`;
+		writeTree(dir, { 'a/Dockerfile': text, 'b/Dockerfile': text, 'c/Dockerfile': text, 'c/.dockerignore': 'node_modules' });
+		await runInProcess(['--fix', 'a'], { cwd: dir });
+		assert.equal(existsSync(join(dir, 'a/.dockerignore')), false, '--fix applies no review fix');
+
+		const diff = await runInProcess(['--fix-unsafe', '--diff', 'b'], { cwd: dir });
+		assert.equal(existsSync(join(dir, 'b/.dockerignore')), false, '--diff writes nothing');
+		assert.match(diff.stdout, /^\+\+\+ b\/b\/\.dockerignore$/m);
+		assert.match(diff.stdout, /^\+\.git$/m);
+
+		await runInProcess(['--fix-unsafe', 'b', 'c'], { cwd: dir });
+		const created = readFileSync(join(dir, 'b/.dockerignore'), 'utf8');
+		assert.match(created, /^\.git$/m);
+		assert.equal(readFileSync(join(dir, 'b/Dockerfile'), 'utf8'), text, 'the Dockerfile itself needed nothing');
+		const extended = readFileSync(join(dir, 'c/.dockerignore'), 'utf8');
+		assert.match(extended, /^node_modules\n/);
+		assert.match(extended, /^\.git$/m);
+
+		// A second run finds nothing left to write.
+		const again = await runInProcess(['--fix-unsafe', '--format', 'json', 'b', 'c'], { cwd: dir });
+		assert.equal(readFileSync(join(dir, 'c/.dockerignore'), 'utf8'), extended);
+		assert.deepEqual(
+			(JSON.parse(again.stdout) as JsonOut).files.flatMap((f) => f.findings.map((d) => d.ruleId)).filter((r) => r === 'DH305'),
+			[],
+		);
 	});
 
 	void it('--stdin-filename names stdin and uses its directory as the build context', async () => {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-	HARDEN_LATER_NOTE,
 	PIN_PROGRESS_TITLE,
 	createCommands,
-	hardenSummary,
+	hardenMessage,
 	type CommandDeps,
 	type EditorDocument,
 	type RulePickItem,
@@ -12,7 +11,7 @@ import {
 import {
 	ClientCommands,
 	ServerCommands,
-	type ApplyAllFixesResult,
+	type HardenResult,
 	type PinResult,
 	type RuleInfo,
 } from '../../server/src/protocol';
@@ -26,6 +25,7 @@ interface Recorded {
 	opened: string[];
 	outputShown: number;
 	progress: string[];
+	summaries: [string, string][];
 }
 
 /** Fakes of VS Code and the language client; `answer` is what the server "returns". */
@@ -43,6 +43,7 @@ function fakes(
 		opened: [],
 		outputShown: 0,
 		progress: [],
+		summaries: [],
 	};
 	const deps: CommandDeps = {
 		executeServerCommand: async (command, args) => {
@@ -65,16 +66,18 @@ function fakes(
 		showOutput: () => {
 			recorded.outputShown++;
 		},
+		offerSummary: async (message, markdown) => recorded.summaries.push([message, markdown]),
 	};
 	return { deps, recorded };
 }
 
 const DOCKERFILE: EditorDocument = { uri: 'file:///w/Dockerfile', version: 7, languageId: 'dockerfile' };
-const APPLIED: ApplyAllFixesResult = {
+const APPLIED: HardenResult = {
 	outcome: 'applied',
-	applied: 2,
+	rules: ['DH301', 'DH402'],
 	remaining: 3,
-	titles: ['DH402: Add --no-cache-dir to pip install', 'DH502: Use the docker/dockerfile:1 frontend'],
+	secrets: [{ id: 'pypi_token', env: 'PYPI_TOKEN' }],
+	summary: '# Harden Dockerfile\n',
 };
 
 void describe('user commands', () => {
@@ -83,17 +86,17 @@ void describe('user commands', () => {
 		assert.deepEqual(Object.keys(createCommands(deps)).sort(), Object.values(ClientCommands).sort());
 	});
 
-	it('Harden Dockerfile asks the server for every safe and review fix of this version, then summarises', async () => {
+	it('Harden Dockerfile asks the server to harden this version (with pinning), then offers the summary', async () => {
 		const { deps, recorded } = fakes(DOCKERFILE, () => APPLIED);
 		await createCommands(deps)[ClientCommands.hardenDockerfile]();
-		assert.deepEqual(recorded.requests, [
-			[ServerCommands.applyAllFixes, [{ uri: 'file:///w/Dockerfile', version: 7, includeReview: true }]],
+		assert.deepEqual(recorded.requests, [[ServerCommands.harden, [{ uri: 'file:///w/Dockerfile', version: 7, pin: true }]]]);
+		assert.deepEqual(recorded.summaries, [
+			[
+				'Harden Dockerfile applied the changes of 2 rules (DH301, DH402). 3 findings still need a person. ' +
+					'The build now needs 1 secret (pypi_token): see the summary for the command.',
+				'# Harden Dockerfile\n',
+			],
 		]);
-		assert.deepEqual(recorded.info, [
-			'Harden Dockerfile applied 2 fixes: DH402: Add --no-cache-dir to pip install; DH502: Use the docker/dockerfile:1 frontend. ' +
-				`3 findings still need a human (see the Problems panel). ${HARDEN_LATER_NOTE}`,
-		]);
-		assert.match(HARDEN_LATER_NOTE, /secret mounts, a non-root user and multi-stage rewrites come in a later version/i);
 	});
 
 	it('Harden Dockerfile without an active Dockerfile warns and sends nothing', async () => {
@@ -106,7 +109,7 @@ void describe('user commands', () => {
 	});
 
 	it('Harden Dockerfile reports a stale document as a warning and a failed request as an error', async () => {
-		const stale = fakes(DOCKERFILE, () => ({ outcome: 'stale', applied: 0, remaining: 0, titles: [] }));
+		const stale = fakes(DOCKERFILE, () => ({ ...APPLIED, outcome: 'stale', rules: [], secrets: [] }));
 		await createCommands(stale.deps)[ClientCommands.hardenDockerfile]();
 		assert.deepEqual(stale.recorded.warnings, [
 			'The Dockerfile changed while Harden Dockerfile ran. Nothing was changed; run it again.',
@@ -216,17 +219,19 @@ void describe('user commands', () => {
 	});
 });
 
-void describe('hardenSummary', () => {
+void describe('hardenMessage', () => {
 	it('covers every outcome', () => {
-		assert.equal(
-			hardenSummary({ outcome: 'nothing', applied: 0, remaining: 1, titles: [] }),
-			`Harden Dockerfile found nothing it can fix automatically. 1 finding still needs a human (see the Problems panel). ${HARDEN_LATER_NOTE}`,
-		);
-		assert.equal(
-			hardenSummary({ outcome: 'applied', applied: 1, remaining: 0, titles: ['DH402: x', 'DH402: x'] }),
-			`Harden Dockerfile applied 1 fix: DH402: x. ${HARDEN_LATER_NOTE}`,
-		);
-		assert.match(hardenSummary({ outcome: 'rejected', applied: 0, remaining: 0, titles: [] }), /did not apply/);
-		assert.match(hardenSummary({ outcome: 'unknownDocument', applied: 0, remaining: 0, titles: [] }), /does not know/);
+		const base = { rules: [], remaining: 1, secrets: [], summary: '' };
+		assert.deepEqual(hardenMessage({ ...base, outcome: 'nothing' }), {
+			level: 'info',
+			text: 'Harden Dockerfile found nothing it can change. 1 finding still needs a person.',
+		});
+		assert.deepEqual(hardenMessage({ ...base, outcome: 'applied', rules: ['DH402'], remaining: 0 }), {
+			level: 'info',
+			text: 'Harden Dockerfile applied the changes of 1 rule (DH402). Nothing is left for a person.',
+		});
+		for (const outcome of ['stale', 'rejected', 'cancelled', 'unknownDocument'] as const) {
+			assert.equal(hardenMessage({ ...base, outcome }).level, 'warning');
+		}
 	});
 });

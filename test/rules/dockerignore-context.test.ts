@@ -23,6 +23,17 @@ new RuleTester().run(rule, {
 			files: {},
 			errors: [{ messageId: 'missing', data: { keyword: 'COPY', source: '.' }, line: 2, column: 6, endLine: 2, endColumn: 7 }],
 			output: null,
+			details: [
+				{
+					files: [
+						{
+							path: '.dockerignore',
+							action: 'create',
+							text: '# Keep history, secrets and local clutter out of the build context (Dockerfile Harden, DH305).\n.git\n.env*\n!.env.example\n.npmrc\n.pypirc\npip.conf\n.netrc\n.git-credentials\n*.pem\n*.key\nid_rsa*\nid_ed25519*\n.aws\n.ssh\n.docker\n',
+						},
+					],
+				},
+			],
 		},
 		{
 			name: 'a .dockerignore that re-includes .env',
@@ -44,6 +55,7 @@ new RuleTester().run(rule, {
 			files: { '.dockerignore': 'node_modules\n# .git\n' },
 			errors: [{ messageId: 'weak', data: { keyword: 'COPY', source: '.', paths: '.git and .env*' }, line: 2, column: 6, endLine: 2, endColumn: 7 }],
 			output: null,
+			details: [{ files: [{ path: '.dockerignore', action: 'append', text: '# Added by Dockerfile Harden (DH305).\n.git\n.env*\n' }] }],
 		},
 	],
 });

@@ -11,7 +11,7 @@ import { lint, type EngineLogger, type HardenDiagnostic } from '../engine/lint';
 import { applyConfig, CONFIG_FILE, EMPTY_CONFIG, formatConfigError, loadConfig, type LoadedConfig } from '../node/config';
 import { fsContext } from '../node/fsContext';
 import { loadShellParser } from '../node/shellParser';
-import { DEFAULT_SETTINGS, type FixSafety, type Settings } from '../protocol';
+import { DEFAULT_SETTINGS, type FileChange, type FixSafety, type Settings } from '../protocol';
 import { RegistryClient } from '../registry/client';
 import { HELP_TEXT, packageVersion, parseArgs, type CliOptions, type FailOn, type Format } from './args';
 import { unifiedDiff, redactSecrets } from './diff';
@@ -346,7 +346,9 @@ async function checkTarget(
 	}
 	const fixedAll = fixAll(text, { settings, buildContext, logger, safeties });
 	let result = { output: fixedAll.output, remaining: fixedAll.remaining };
-	let fixed = fixedAll.output === text ? 0 : fixedAll.applied.length;
+	// Files beside the Dockerfile that the fixes write (DH305's .dockerignore): only for a Dockerfile on disk.
+	let files = target.kind === 'file' ? fixedAll.files.map((f) => fileWrite(contextDir, f)).filter((f) => f.after !== f.before) : [];
+	let fixed = fixedAll.output === text && files.length === 0 ? 0 : fixedAll.applied.length;
 	if (options.pin && env.registry) {
 		const pinned = await pinText(result.output, name, env.registry);
 		if (pinned.errors.length > 0) {
@@ -356,6 +358,7 @@ async function checkTarget(
 			}
 			result = { output: text, remaining: lint(text, { settings, buildContext, logger }).diagnostics };
 			fixed = 0;
+			files = [];
 		} else if (pinned.pinned > 0) {
 			result = {
 				output: pinned.output,
@@ -367,7 +370,15 @@ async function checkTarget(
 	const remaining = await withStalePins(result.remaining, result.output, name, env);
 	const report: FileReport = { path: name, absolutePath, diagnostics: remaining, fixed };
 	if (options.diff) {
-		return { report, diff: unifiedDiff(name, text, result.output) || undefined };
+		const fileDiffs = files.map((f) => unifiedDiff(relative(io.cwd, f.path) || f.path, f.before, f.after)).join('');
+		return { report, diff: (unifiedDiff(name, text, result.output) + fileDiffs) || undefined };
+	}
+	for (const f of files) {
+		try {
+			writeFileSync(f.path, f.after);
+		} catch (error) {
+			fail(`cannot write ${relative(io.cwd, f.path) || f.path} (${errorText(error)}).`);
+		}
 	}
 	const written = (bom ? '\uFEFF' : '') + result.output;
 	if (target.kind === 'stdin') {
@@ -382,6 +393,22 @@ async function checkTarget(
 		}
 	}
 	return { report, diff: undefined };
+}
+
+/** What writing a fix's file change does: the file's text before (empty when new) and after. */
+function fileWrite(contextDir: string, change: FileChange): { path: string; before: string; after: string } {
+	const path = resolve(contextDir, change.path);
+	let before = '';
+	try {
+		before = readFileSync(path, 'utf8');
+	} catch {
+		// A new file.
+	}
+	if (change.action === 'create') {
+		return { path, before, after: before === '' ? change.text : before };
+	}
+	const separator = before === '' || before.endsWith('\n') ? '' : '\n';
+	return { path, before, after: before + separator + change.text };
 }
 
 /**

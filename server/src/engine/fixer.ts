@@ -4,7 +4,7 @@
  * earlier ones.
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { FixEdit, FixSafety } from '../protocol';
+import type { FileChange, FixEdit, FixSafety } from '../protocol';
 import { lint, type HardenDiagnostic, type LintOptions } from './lint';
 
 /** ESLint's `MAX_AUTOFIX_PASSES`. */
@@ -18,11 +18,21 @@ export interface AppliedFix {
 	readonly line: number;
 }
 
+/** A fix applied in one pass, with its edits in the coordinates of that pass's text. */
+export interface AppliedStep {
+	readonly diagnostic: HardenDiagnostic;
+	readonly edits: readonly FixEdit[];
+}
+
 /** What {@link fixAll} returns. */
 export interface FixAllResult {
 	readonly output: string;
 	readonly passes: number;
 	readonly applied: readonly AppliedFix[];
+	/** Per pass, the fixes applied (for composing a labelled preview of every pass). */
+	readonly steps: readonly (readonly AppliedStep[])[];
+	/** Files beside the Dockerfile the applied fixes write (the caller writes them). */
+	readonly files: readonly FileChange[];
 	/** Findings left after fixing. */
 	readonly remaining: readonly HardenDiagnostic[];
 }
@@ -74,6 +84,17 @@ export function selectFixes(
 	return { edits, taken };
 }
 
+/** A file change's identity, to take each one once over all passes. */
+function fileKey(file: FileChange): string {
+	return `${file.path}\0${file.action}\0${file.text}`;
+}
+
+/** Whether a fix only writes files (no edit of the Dockerfile) and every file it writes was already taken. */
+function doneFileOnly(d: HardenDiagnostic, taken: ReadonlySet<string>): boolean {
+	const fix = d.data.fix;
+	return fix !== undefined && fix.edits.length === 0 && (fix.details?.files ?? []).every((f) => taken.has(fileKey(f)));
+}
+
 /** Applies every fix of the given safeties until none is left or {@link MAX_PASSES} passes ran. */
 export function fixAll(
 	text: string,
@@ -81,23 +102,45 @@ export function fixAll(
 ): FixAllResult {
 	let output = text;
 	const applied: AppliedFix[] = [];
+	const steps: AppliedStep[][] = [];
+	const files: FileChange[] = [];
+	const filesTaken = new Set<string>();
 	let passes = 0;
 	let result = lint(output, options);
 	while (passes < MAX_PASSES) {
-		const { edits, taken } = selectFixes(output, result.diagnostics, options.safeties);
-		if (edits.length === 0) {
+		// A fix that only writes a file is reported until the file exists: take it once.
+		const open = result.diagnostics.filter((d) => !doneFileOnly(d, filesTaken));
+		const { edits, taken } = selectFixes(output, open, options.safeties);
+		if (taken.length === 0) {
 			break;
 		}
-		const next = applyEdits(output, edits);
 		passes++;
 		for (const d of taken) {
 			applied.push({ ruleId: d.code, title: d.data.fix!.title, line: d.range.start.line });
+			for (const file of d.data.fix!.details?.files ?? []) {
+				if (!filesTaken.has(fileKey(file))) {
+					filesTaken.add(fileKey(file));
+					files.push(file);
+				}
+			}
 		}
+		steps.push(taken.map((d) => ({ diagnostic: d, edits: d.data.fix!.edits })));
+		const next = edits.length > 0 ? applyEdits(output, edits) : output;
 		if (next === output) {
-			break;
+			if (edits.length > 0) {
+				break;
+			}
+			continue;
 		}
 		output = next;
 		result = lint(output, options);
 	}
-	return { output, passes, applied, remaining: result.diagnostics };
+	return {
+		output,
+		passes,
+		applied,
+		steps,
+		files,
+		remaining: result.diagnostics.filter((d) => !doneFileOnly(d, filesTaken)),
+	};
 }

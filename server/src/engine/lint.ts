@@ -232,7 +232,9 @@ function toDiagnostic(
 	if (report.fix && meta.fix) {
 		const result = report.fix(fixer);
 		const edits = result === null ? [] : 'range' in result ? [result as FixEdit] : (result as readonly FixEdit[]);
-		if (edits.length > 0 && validEdits(document, edits)) {
+		// A fix may only write files beside the Dockerfile (DH305's .dockerignore).
+		const writesFiles = (report.fixDetails?.files?.length ?? 0) > 0;
+		if ((edits.length > 0 || writesFiles) && validEdits(document, edits)) {
 			fix = {
 				title: formatMessage(meta.fix.title, report.data),
 				safety: meta.fix.safety,

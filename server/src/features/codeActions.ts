@@ -44,6 +44,10 @@ export interface ClientSupport {
 	showDocument: boolean;
 	/** The client shows server-created progress (`window/workDoneProgress/create`). */
 	workDoneProgress?: boolean;
+	/** Workspace edits may carry change annotations (VS Code shows a preview for those that need confirmation). */
+	changeAnnotations?: boolean;
+	/** Workspace edits may create files. */
+	createFiles?: boolean;
 }
 
 /** Where a suppression comment applies. */

@@ -21,6 +21,7 @@ import {
 	type AddChecksumParams,
 	type ApplyAllFixesParams,
 	type ApplyAllFixesResult,
+	type HardenParams,
 	type PinAllImagesParams,
 	type PinImageParams,
 	type RuleInfo,
@@ -38,6 +39,7 @@ import {
 import { errorText, type DiagnosticsPublisher } from './diagnostics';
 import { minimalEdits } from './diff';
 import { languageServiceCommands, type LanguageFeatures } from './languageFeatures';
+import { harden } from './harden';
 import type { PinService } from './pinning';
 
 /** Every command the server executes (its `executeCommandProvider.commands`). */
@@ -50,6 +52,7 @@ export const serverCommandIds: readonly string[] = [
 	ServerCommands.pinImage,
 	ServerCommands.pinAllImages,
 	ServerCommands.addChecksum,
+	ServerCommands.harden,
 	...languageServiceCommands,
 ];
 
@@ -111,6 +114,12 @@ export class CommandHandler {
 				return this.deps.pins.pinAll(first as Partial<PinAllImagesParams>, token, attached);
 			case ServerCommands.addChecksum:
 				return this.deps.pins.addChecksum(first as Partial<AddChecksumParams>, token);
+			case ServerCommands.harden:
+				return harden(
+					{ ...this.deps, log: this.deps.diagnostics.logger },
+					first as Partial<HardenParams>,
+					token,
+				);
 			default:
 				if (languageServiceCommands.includes(params.command)) {
 					const result = this.deps.languageFeatures.commandEdits(params.command, args);

@@ -35,7 +35,7 @@ import {
 import { cacheKey, DigestCache, RegistryClient, type Resolution } from '../registry/client';
 import { checksumOf, displayUrl } from '../registry/download';
 import { RegistryError } from '../registry/errors';
-import { checkableSites, outcomeOf, relocate, unpinnedSites } from '../registry/pin';
+import { checkableSites, outcomeOf, relocate, unpinnedSites, type PinOutcome } from '../registry/pin';
 import type { DocumentSettings } from '../settings';
 import { workspaceEdit, type ClientSupport } from './codeActions';
 import { errorText, type ServerLog } from './diagnostics';
@@ -171,6 +171,36 @@ export class PinService {
 			return { reporter, token: reporter.token };
 		} catch {
 			return undefined;
+		}
+	}
+
+	/**
+	 * Resolves every unpinned reference of `text` (a text that is not in the editor yet: Harden's fixed output) and
+	 * returns the edits that write their digests, without applying them. `undefined` in an untrusted workspace.
+	 */
+	async pinText(uri: string, text: string, token: CancellationToken): Promise<PinOutcome | undefined> {
+		if (!this.trusted) {
+			return undefined;
+		}
+		const sites = unpinnedSites(imageSitesOf(text));
+		if (sites.length === 0) {
+			return { edits: [], reports: [] };
+		}
+		const progress = await this.progress('Pinning images to digests', undefined, false);
+		try {
+			const client = await this.clientFor(uri);
+			const signal = signalOf(token, progress?.token);
+			const results = await client.resolveAll(
+				sites.map((s) => s.ref),
+				{
+					signal,
+					onSettled: (ref, done, total) =>
+						progress?.reporter.report(Math.round((done / total) * 100), `${done}/${total}: ${ref.raw}`),
+				},
+			);
+			return signal.aborted ? undefined : outcomeOf(sites, results, false);
+		} finally {
+			progress?.reporter.done();
 		}
 	}
 
