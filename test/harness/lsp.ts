@@ -136,6 +136,8 @@ export class LspSession {
 	settings: unknown;
 	/** What `workspace/applyEdit` answers. */
 	applyEditResult: ApplyWorkspaceEditResult = { applied: true };
+	/** When set, answers `workspace/applyEdit` instead (a test that plays the editor: changes documents, then answers). */
+	applyEditHandler: ((params: ApplyWorkspaceEditParams) => Promise<ApplyWorkspaceEditResult>) | undefined;
 	readonly published: PublishDiagnosticsParams[] = [];
 	readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
 	readonly configurationRequests: ConfigurationParams[] = [];
@@ -174,7 +176,7 @@ export class LspSession {
 		});
 		client.onRequest(ApplyWorkspaceEditRequest.type, (params) => {
 			this.appliedEdits.push(params);
-			return this.applyEditResult;
+			return this.applyEditHandler ? this.applyEditHandler(params) : this.applyEditResult;
 		});
 		client.onRequest(RegistrationRequest.type, (params) => {
 			this.registrations.push(...params.registrations);

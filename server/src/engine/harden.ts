@@ -9,6 +9,12 @@ import { EditComposer, type LabelledEdit } from './compose';
 import { fixAll, type AppliedFix } from './fixer';
 import type { HardenDiagnostic, LintOptions } from './lint';
 
+/** Something a fix leaves for a person (a secret to provide, a path to check). */
+export interface HardenNote {
+	readonly ruleId: string;
+	readonly text: string;
+}
+
 /** What Harden would do to a text. */
 export interface HardenPlan {
 	readonly output: string;
@@ -17,7 +23,8 @@ export interface HardenPlan {
 	readonly applied: readonly AppliedFix[];
 	readonly secrets: readonly BuildSecret[];
 	readonly files: readonly FileChange[];
-	readonly notes: readonly string[];
+	/** What a person must still do, by the rule whose fix said so. */
+	readonly notes: readonly HardenNote[];
 	/** Findings left after the fixes: for a person (or for pinning). */
 	readonly remaining: readonly HardenDiagnostic[];
 }
@@ -40,14 +47,14 @@ export function planHarden(text: string, options: LintOptions): HardenPlan {
 	const composer = new EditComposer(text);
 	const secrets: BuildSecret[] = [];
 	const files: FileChange[] = [];
-	const notes: string[] = [];
+	const notes: HardenNote[] = [];
 	for (const pass of result.steps) {
 		composer.apply(pass.flatMap((step) => step.edits.map((e) => ({ ...e, label: step.diagnostic.code }))));
 		for (const step of pass) {
 			const details = step.diagnostic.data.fix?.details;
 			secrets.push(...(details?.secrets ?? []));
 			files.push(...(details?.files ?? []));
-			notes.push(...(details?.notes ?? []));
+			notes.push(...(details?.notes ?? []).map((text) => ({ ruleId: step.diagnostic.code, text })));
 		}
 	}
 	return {
@@ -56,8 +63,41 @@ export function planHarden(text: string, options: LintOptions): HardenPlan {
 		applied: result.applied,
 		secrets: unique(secrets, (s) => s.id),
 		files: unique(files, (f) => `${f.path}\0${f.action}\0${f.text}`),
-		notes: unique(notes, (n) => n),
+		notes: unique(notes, (n) => n.text),
 		remaining: result.remaining,
+	};
+}
+
+/** How many findings of each rule. */
+function countByRule(diagnostics: readonly HardenDiagnostic[]): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const d of diagnostics) {
+		counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
+	}
+	return counts;
+}
+
+/**
+ * The part of a plan the user kept: in VS Code's preview they may untick groups, so what changed is judged from the
+ * text they ended with. A rule counts as applied when it has fewer findings than before; a secret when the text
+ * mounts it; an image as pinned when no DH201 finding names it any more.
+ */
+export function keptPart(
+	plan: HardenPlan,
+	before: readonly HardenDiagnostic[],
+	after: { readonly text: string; readonly diagnostics: readonly HardenDiagnostic[] },
+	pinned: readonly string[] = [],
+): Pick<HardenPlan, 'applied' | 'secrets' | 'notes' | 'remaining'> & { readonly pinned: readonly string[] } {
+	const was = countByRule(before);
+	const now = countByRule(after.diagnostics);
+	const kept = (ruleId: string): boolean => (now.get(ruleId) ?? 0) < (was.get(ruleId) ?? 0);
+	const stillUnpinned = new Set(after.diagnostics.flatMap((d) => (d.code === 'DH201' && d.data.pin ? [d.data.pin.image] : [])));
+	return {
+		applied: plan.applied.filter((a) => kept(a.ruleId)),
+		secrets: plan.secrets.filter((s) => after.text.includes(`id=${s.id}`)),
+		notes: plan.notes.filter((n) => kept(n.ruleId)),
+		remaining: after.diagnostics,
+		pinned: pinned.filter((image) => !stillUnpinned.has(image)),
 	};
 }
 
@@ -114,7 +154,7 @@ export function hardenSummary(
 	}
 	lines.push('', '## Still needs a person', '');
 	const left = [
-		...plan.notes,
+		...plan.notes.map((n) => n.text),
 		...(extra.unpinned ?? []).map((u) => `Pin ${u} (Pin All Images to Digests, with the registry reachable).`),
 		...plan.remaining.map((d) => `Line ${d.range.start.line + 1}, ${d.code}: ${d.message}`),
 	];

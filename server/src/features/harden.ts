@@ -21,13 +21,17 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LabelledEdit } from '../engine/compose';
 import { EditComposer } from '../engine/compose';
-import { hardenSummary, planHarden } from '../engine/harden';
+import { hardenSummary, keptPart, planHarden } from '../engine/harden';
+import { lint } from '../engine/lint';
 import type { FileChange, HardenParams, HardenResult } from '../protocol';
 import { findRule } from '../rules';
 import type { DocumentSettings } from '../settings';
 import type { ClientSupport } from './codeActions';
 import { buildContextFor, errorText, type ServerLog } from './diagnostics';
 import type { PinService } from './pinning';
+
+/** How long to wait for the client's didChange after an applied edit before summarising the text as it is. */
+const SETTLE_MS = 2000;
 
 /** What Harden works with. */
 export interface HardenDeps {
@@ -39,13 +43,53 @@ export interface HardenDeps {
 	readonly log: ServerLog;
 }
 
-function annotationFor(ruleId: string): ChangeAnnotation {
+/**
+ * A rule's group in the preview. VS Code ticks a change only when its annotation does not need confirmation, and
+ * shows the preview when any change needs it: safe fixes and digests come ticked, review fixes (they change what
+ * the build does, or write a file) come unticked for the user to tick.
+ */
+export function annotationFor(ruleId: string): ChangeAnnotation {
 	const rule = findRule(ruleId);
+	const review = rule?.meta.fix?.safety === 'review';
+	const summary = rule?.meta.docs.summary ?? '';
 	return {
 		label: rule ? `${rule.meta.id} ${rule.meta.name}` : ruleId,
-		description: rule?.meta.docs.summary,
-		needsConfirmation: true,
+		description: review ? `${summary} Changes what the build does: tick to apply.` : summary,
+		needsConfirmation: review,
 	};
+}
+
+/** Resolves once `uri` has a version other than `version` (the client's didChange after an applied edit), or after `ms`. */
+function changedFrom(documents: TextDocuments<TextDocument>, uri: string, version: number, ms: number): Promise<TextDocument | undefined> {
+	const current = documents.get(uri);
+	if (!current || current.version !== version) {
+		return Promise.resolve(current);
+	}
+	return new Promise((resolve) => {
+		const done = (document: TextDocument | undefined): void => {
+			clearTimeout(timer);
+			listener.dispose();
+			resolve(document);
+		};
+		const timer = setTimeout(() => done(documents.get(uri)), ms);
+		const listener = documents.onDidChangeContent((event) => {
+			if (event.document.uri === uri) {
+				done(event.document);
+			}
+		});
+	});
+}
+
+/** Whether a file change is on disk now (the user may have unticked it). */
+function written(dir: string | undefined, file: FileChange): boolean {
+	if (dir === undefined) {
+		return false;
+	}
+	try {
+		return readFileSync(join(dir, file.path), 'utf8').includes(file.text.trim());
+	} catch {
+		return false;
+	}
 }
 
 /** Runs Harden Dockerfile on an open document. */
@@ -85,26 +129,49 @@ export async function harden(
 		pinned = (outcome?.reports ?? []).filter((r) => r.status === 'pinned').map((r) => r.image);
 		unpinned = (outcome?.reports ?? []).filter((r) => r.status === 'failed').map((r) => `${r.image} (${r.reason})`);
 	}
-	// Digests written by this run settle their DH201 findings.
-	const remaining = plan.remaining.filter((d) => !(d.code === 'DH201' && d.data.pin && pinned.includes(d.data.pin.image)));
 	const dockerfile = uri.startsWith('file:') ? basename(fileURLToPath(uri)) : 'Dockerfile';
-	const summary = hardenSummary({ ...plan, remaining }, { pinned, unpinned, dockerfile });
-	const result = { rules: [...new Set(edits.map((e) => e.label))], remaining: remaining.length, secrets: plan.secrets, summary };
+	const dir = uri.startsWith('file:') ? dirname(fileURLToPath(uri)) : undefined;
+	const offered = { rules: [...new Set(edits.map((e) => e.label))], secrets: plan.secrets };
 	if (edits.length === 0 && plan.files.length === 0) {
-		return { outcome: 'nothing', ...result };
+		const summary = hardenSummary(plan, { pinned, unpinned, dockerfile });
+		return { outcome: 'nothing', ...offered, remaining: plan.remaining.length, summary };
 	}
 	const current = deps.documents.get(uri);
 	if (!current || current.version !== version) {
 		return { outcome: 'stale', ...empty };
 	}
 	const edit = workspaceEditOf(uri, version, edits, plan.files, deps.support());
+	let applied: boolean;
 	try {
-		const response = await deps.connection.workspace.applyEdit({ label: 'Harden Dockerfile', edit });
-		return { outcome: response.applied ? 'applied' : 'rejected', ...result };
+		applied = (await deps.connection.workspace.applyEdit({ label: 'Harden Dockerfile', edit })).applied;
 	} catch (error) {
 		deps.log.error(`Harden Dockerfile: applying the edit failed: ${errorText(error)}`);
-		return { outcome: 'rejected', ...result };
+		applied = false;
 	}
+	if (!applied) {
+		return { outcome: 'rejected', ...offered, remaining: plan.remaining.length, summary: '' };
+	}
+	// The user may have unticked groups in the preview: the summary says what the text now is.
+	const after = (await changedFrom(deps.documents, uri, version, SETTLE_MS)) ?? current;
+	const afterText = after.getText();
+	const options = { settings, buildContext: buildContextFor(uri), logger: deps.log };
+	const kept = keptPart(plan, lint(text, options).diagnostics, { text: afterText, diagnostics: lint(afterText, options).diagnostics }, pinned);
+	const files = plan.files.filter((f) => written(dir, f));
+	const summary = hardenSummary({ ...kept, files }, { pinned: kept.pinned, unpinned, dockerfile });
+	const rules = [
+		...new Set([
+			...kept.applied.map((a) => a.ruleId),
+			...(kept.pinned.length > 0 ? ['DH201'] : []),
+			...(files.length > 0 ? ['DH305'] : []),
+		]),
+	];
+	return {
+		outcome: afterText === text && files.length === 0 ? 'nothing' : 'applied',
+		rules,
+		remaining: kept.remaining.length,
+		secrets: kept.secrets,
+		summary,
+	};
 }
 
 /** The edit: annotated per rule when the client shows annotations, with the files to create or extend. */

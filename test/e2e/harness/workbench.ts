@@ -379,6 +379,33 @@ export class Workbench {
 		await pane.waitFor({ state: 'hidden' });
 	}
 
+	/** The refactor preview's top-level rows (one per file): their text and whether their checkbox is ticked. */
+	async refactorPreviewFiles(): Promise<{ text: string; checked: boolean }[]> {
+		const rows = this.page.locator('.bulk-edit-panel .monaco-list-row[aria-level="1"]');
+		await rows.first().waitFor();
+		return rows.evaluateAll((elements) =>
+			elements.map((e) => ({
+				text: e.textContent ?? '',
+				checked: (e.querySelector('input[type="checkbox"]') as unknown as { checked: boolean } | null)?.checked ?? false,
+			})),
+		);
+	}
+
+	/**
+	 * Ticks every change in the refactor preview. A file's checkbox shows ticked when any of its changes is, and
+	 * clicking it sets all of them: an unticked file takes one click, a ticked one two (all off, then all on).
+	 */
+	async tickAllInRefactorPreview(): Promise<void> {
+		const files = await this.refactorPreviewFiles();
+		for (const [index, file] of files.entries()) {
+			const box = this.page.locator('.bulk-edit-panel .monaco-list-row[aria-level="1"]').nth(index).locator('input[type="checkbox"]');
+			for (let clicks = file.checked ? 2 : 1; clicks > 0; clicks--) {
+				await box.click();
+			}
+			await until('the file to be ticked', () => box.isChecked(), (checked) => checked);
+		}
+	}
+
 	/** Whether the refactor preview is showing. */
 	async refactorPreviewVisible(): Promise<boolean> {
 		return this.page.locator('.bulk-edit-panel').isVisible();
