@@ -159,6 +159,16 @@ function record(value: unknown): Record<string, unknown> {
 		: {};
 }
 
+/** Why a secret pattern cannot be used (`undefined`: it compiles as a case-insensitive regular expression). */
+export function regexProblem(pattern: string): string | undefined {
+	try {
+		new RegExp(pattern, 'i');
+		return undefined;
+	} catch (error) {
+		return `is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`;
+	}
+}
+
 /**
  * Turns whatever the client sent (possibly wrong types) into complete settings.
  * Total: never throws, and a wrong value falls back to its default.

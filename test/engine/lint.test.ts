@@ -40,6 +40,24 @@ describe('lint', () => {
 		]);
 	});
 
+	it('matches rule keys in any case, and the last key naming a rule wins (config, then settings)', () => {
+		const lower = normalizeSettings({ rules: { dh402: 'error', 'PIP-REQUIRE-HASHES': 'off', ' dh101 ': 'hint' } });
+		assert.deepEqual(
+			lint(INSECURE, { settings: lower }).diagnostics.map((d) => [d.code, d.severity]),
+			[
+				['DH101', 4],
+				['DH201', 2],
+				['DH402', 1],
+			],
+		);
+		// A project config turns DH402 off by id; the user's setting by name turns it back on.
+		const merged = normalizeSettings({ rules: { DH402: 'off', 'pip-no-cache-dir': 'info' } });
+		assert.deepEqual(
+			lint(INSECURE, { settings: merged }).diagnostics.filter((d) => d.code === 'DH402').map((d) => d.severity),
+			[3],
+		);
+	});
+
 	it('reports nothing when disabled', () => {
 		assert.deepEqual(lint(INSECURE, { settings: { ...DEFAULT_SETTINGS, enable: false } }).diagnostics, []);
 	});

@@ -238,6 +238,20 @@ void describe('language server: settings', () => {
 		}
 		assert.equal(session.logs.filter((l) => l.type === 1).length, 0, 'nothing was logged as an error');
 	});
+
+	it('says once which secret pattern is not a regular expression, and keeps the valid ones', async () => {
+		const settings = { languageFeatures: 'off', secrets: { denyPatterns: ['(unclosed', '^FLASK_'] } };
+		for (let round = 0; round < 2; round++) {
+			const from = session.published.length;
+			await session.changeSettings(settings);
+			await session.diagnostics((p) => p.uri === EXAMPLE_URI, from);
+		}
+		const warnings = session.messages.filter((m) => m.message.includes('(unclosed'));
+		assert.equal(warnings.length, 1);
+		assert.match(warnings[0]!.message, /^dockerfileHarden\.secrets\.denyPatterns: "\(unclosed" is not a valid regular expression .*; it is ignored\.$/);
+		assert.equal(warnings[0]!.type, 2);
+		assert.ok(!session.messages.some((m) => m.message.includes('^FLASK_')));
+	});
 });
 
 void describe('language server: client without configuration support', () => {

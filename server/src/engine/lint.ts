@@ -53,9 +53,20 @@ const SEVERITY: Record<Severity, 1 | 2 | 3 | 4> = { error: 1, warning: 2, info: 
 /** Any of a rule's listeners (by instruction keyword, `stage:exit`, `file:exit`). */
 type AnyListener = InstructionListener | ((stage: Stage) => void) | (() => void);
 
-/** The level a rule runs at under `settings` (`off` when disabled). */
+/**
+ * The level a rule runs at under `settings` (`off` when disabled). Keys name a rule by id or name in any case
+ * (`dh101`, `No-Root-User`); when several name the same rule the last one wins, as config and settings are merged
+ * in that order.
+ */
 export function ruleLevel(rule: Rule, settings: Settings): RuleLevel {
-	return settings.rules[rule.meta.id] ?? settings.rules[rule.meta.name] ?? rule.meta.defaultSeverity;
+	let level: RuleLevel | undefined;
+	for (const [key, value] of Object.entries(settings.rules)) {
+		const k = key.trim();
+		if (k.toUpperCase() === rule.meta.id || k.toLowerCase() === rule.meta.name) {
+			level = value;
+		}
+	}
+	return level ?? rule.meta.defaultSeverity;
 }
 
 const loggedFailures = new Set<string>();

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import { toRuleLevel, type RuleLevel, type Settings } from '../protocol';
+import { regexProblem, toRuleLevel, type RuleLevel, type Settings } from '../protocol';
 import { findRule, resolveSuppressionCode } from '../rules';
 
 /** The project config file's name. */
@@ -121,15 +121,6 @@ class Reader {
 			out.push(item.value);
 		});
 		return out;
-	}
-}
-
-function regexProblem(pattern: string): string | undefined {
-	try {
-		new RegExp(pattern, 'i');
-		return undefined;
-	} catch (error) {
-		return `is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`;
 	}
 }
 
