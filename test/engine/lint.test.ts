@@ -178,6 +178,14 @@ describe('fixAll', () => {
 		assert.equal(result.output, `FROM a${'!'.repeat(MAX_PASSES)}`);
 	});
 
+	it('keeps the line ends of a file that uses CR only (old Mac) when fixes add lines', () => {
+		const text = 'FROM python:3.11\rRUN pip install flask\rRUN apt-get install -y gcc\rCMD ["python"]\r';
+		const fixed = fixAll(text, { safeties: ['safe', 'review'] });
+		assert.ok(fixed.applied.length > 0);
+		assert.ok(fixed.output.split('\r').length > text.split('\r').length, 'a fix added a line');
+		assert.equal(fixed.output.includes('\n'), false);
+	});
+
 	it('applyEdits keeps the text outside the edits', () => {
 		const text = 'a\r\nb\r\nc';
 		const out = applyEdits(text, [

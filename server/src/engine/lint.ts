@@ -73,7 +73,11 @@ const loggedFailures = new Set<string>();
 
 /** The document's line ending. */
 export function eolOf(text: string): string {
-	return text.includes('\r\n') ? '\r\n' : '\n';
+	if (text.includes('\r\n')) {
+		return '\r\n';
+	}
+	// Old Mac line ends: Docker reads such a file as one line, but a fix must not add a second kind of line end.
+	return text.includes('\r') && !text.includes('\n') ? '\r' : '\n';
 }
 
 function makeFixer(eol: string): Fixer {
