@@ -330,6 +330,17 @@ void describe('suppressionEdit', () => {
 		);
 	});
 
+	it('reads the comment above as the engine does: any case and spacing', () => {
+		assert.equal(
+			apply('FROM alpine\n  #Dockerfile-Harden  IGNORE = dh401 , pip-no-cache\nRUN pip install x\n', 'DH402', 2, 'instruction'),
+			'FROM alpine\n  #Dockerfile-Harden  IGNORE = dh401 , pip-no-cache,DH402\nRUN pip install x\n',
+		);
+		assert.equal(
+			apply('# DOCKERFILE-HARDEN global ignore=DH501\nFROM alpine\n', 'DH201', 1, 'file'),
+			'# DOCKERFILE-HARDEN global ignore=DH501,DH201\nFROM alpine\n',
+		);
+	});
+
 	it('puts the comment above the first line of a multi-line instruction', () => {
 		assert.equal(
 			apply('FROM alpine\nRUN apk add curl \\\n  && pip install x\n', 'DH402', 2, 'instruction'),

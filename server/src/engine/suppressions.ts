@@ -17,7 +17,37 @@ export interface Suppressions {
 	readonly instructionLines: readonly (readonly [number, number])[];
 }
 
-const DIRECTIVE = /^(dockerfile-harden|hadolint)\s+(?:(global)\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:#.*)?$/i;
+const DIRECTIVE = /^(dockerfile-harden|hadolint)\s+(?:(global)\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+?)\s*(?:#.*)?$/di;
+
+/** A suppression comment, read from one line of a file. */
+export interface SuppressionComment {
+	readonly tool: 'dockerfile-harden' | 'hadolint';
+	readonly global: boolean;
+	/** The codes as written (ids, names, hadolint codes). */
+	readonly codes: readonly string[];
+	/** The column just after the last code: where `,DH101` goes to add one. */
+	readonly codesEnd: number;
+}
+
+/** Reads `# dockerfile-harden [global] ignore=…` (or `# hadolint …`) on a line, in any case and spacing. */
+export function parseSuppressionComment(line: string): SuppressionComment | undefined {
+	const hash = line.search(/\S/);
+	if (hash < 0 || line[hash] !== '#') {
+		return undefined;
+	}
+	const body = line.slice(hash + 1);
+	const start = hash + 1 + (body.length - body.trimStart().length);
+	const m = DIRECTIVE.exec(body.trim());
+	if (!m?.indices?.[3]) {
+		return undefined;
+	}
+	return {
+		tool: m[1].toLowerCase() as SuppressionComment['tool'],
+		global: m[2] !== undefined,
+		codes: m[3].split(/[\s,]+/).filter(Boolean),
+		codesEnd: start + m.indices[3][1],
+	};
+}
 
 /**
  * Reads the suppression comments of a file.
@@ -36,16 +66,12 @@ export function readSuppressions(
 		.map((i) => [i.getRange().start.line, i.getRange().end.line] as const);
 	const starts = instructionLines.map((l) => l[0]);
 	for (const comment of commentLines(text, instructionLines)) {
-		const m = DIRECTIVE.exec(comment.content);
-		if (!m) {
+		const parsed = parseSuppressionComment(comment.text);
+		if (!parsed) {
 			continue;
 		}
-		const tool = m[1].toLowerCase() as 'dockerfile-harden' | 'hadolint';
-		const ids = m[3]
-			.split(/[\s,]+/)
-			.filter(Boolean)
-			.flatMap((code) => resolve(tool, code));
-		if (m[2]) {
+		const ids = parsed.codes.flatMap((code) => resolve(parsed.tool, code));
+		if (parsed.global) {
 			ids.forEach((id) => file.add(id));
 			continue;
 		}
@@ -71,7 +97,7 @@ export function readSuppressions(
 function* commentLines(
 	text: string,
 	instructionLines: readonly (readonly [number, number])[],
-): Generator<{ line: number; content: string }> {
+): Generator<{ line: number; text: string }> {
 	let next = 0;
 	let line = 0;
 	for (const raw of text.split(/\r\n|\r|\n/)) {
@@ -79,9 +105,8 @@ function* commentLines(
 			next++;
 		}
 		const inside = next < instructionLines.length && instructionLines[next][0] <= line;
-		const trimmed = raw.trimStart();
-		if (!inside && trimmed.startsWith('#')) {
-			yield { line, content: trimmed.slice(1).trim() };
+		if (!inside && raw.trimStart().startsWith('#')) {
+			yield { line, text: raw };
 		}
 		line++;
 	}

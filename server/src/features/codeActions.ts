@@ -18,6 +18,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fixAll, type FixAllResult } from '../engine/fixer';
 import { eolOf, type HardenDiagnostic } from '../engine/lint';
+import { parseSuppressionComment, type SuppressionComment } from '../engine/suppressions';
 import {
 	DIAGNOSTIC_SOURCE,
 	FIX_ALL_KIND,
@@ -107,13 +108,14 @@ export function fixDocument(
 
 // Suppression comments ------------------------------------------------------------------------------------------
 
-const IDS = '([A-Za-z0-9_,\\t -]*?[A-Za-z0-9_-])[ \\t]*(?:#.*)?$';
-/** An existing `# dockerfile-harden ignore=…` line: group 1 is everything before the ids, group 2 the ids. */
-const INSTRUCTION_IGNORE = new RegExp(`^([ \\t]*#[ \\t]*dockerfile-harden[ \\t]+ignore[ \\t]*=[ \\t]*)${IDS}`);
-/** An existing `# dockerfile-harden global ignore=…` line. */
-const GLOBAL_IGNORE = new RegExp(`^([ \\t]*#[ \\t]*dockerfile-harden[ \\t]+global[ \\t]+ignore[ \\t]*=[ \\t]*)${IDS}`);
 /** A parser directive as BuildKit reads one; only known names count, the first other line ends them. */
 const PARSER_DIRECTIVE = /^[ \t]*#[ \t]*(syntax|escape|check)[ \t]*=[ \t]*\S/i;
+
+/** A `# dockerfile-harden [global] ignore=` comment on `line` (any case and spacing), to add an id to. */
+function ownComment(line: string, global: boolean): SuppressionComment | undefined {
+	const comment = parseSuppressionComment(line);
+	return comment?.tool === 'dockerfile-harden' && comment.global === global ? comment : undefined;
+}
 
 function lineRanges(text: string): (readonly [number, number])[] {
 	return DockerfileParser.parse(text)
@@ -154,18 +156,18 @@ export function suppressionEdit(
 			return undefined;
 		}
 		const start = instruction[0];
-		const above = start > 0 && !inInstruction(start - 1) ? INSTRUCTION_IGNORE.exec(lines[start - 1]) : null;
+		const above = start > 0 && !inInstruction(start - 1) ? ownComment(lines[start - 1], false) : undefined;
 		if (above) {
-			return insertAt(start - 1, above[1].length + above[2].length, `,${ruleId}`);
+			return insertAt(start - 1, above.codesEnd, `,${ruleId}`);
 		}
 		const column = lineStart(text, start);
 		const indent = /^[ \t]*/.exec(lines[start].slice(column))![0];
 		return insertAt(start, column, `${indent}# dockerfile-harden ignore=${ruleId}${eol}`);
 	}
 	for (let l = 0; l < lines.length; l++) {
-		const existing = inInstruction(l) ? null : GLOBAL_IGNORE.exec(lines[l]);
+		const existing = inInstruction(l) ? undefined : ownComment(lines[l], true);
 		if (existing) {
-			return insertAt(l, existing[1].length + existing[2].length, `,${ruleId}`);
+			return insertAt(l, existing.codesEnd, `,${ruleId}`);
 		}
 	}
 	let directives = 0;
