@@ -2,6 +2,7 @@
  * Unified diffs for `--fix --diff`, and the redaction that keeps credentials out of them: a diff shows context lines
  * of the user's file, and CI logs are the last place a token should be printed.
  */
+import { editScript } from '../engine/lineDiff';
 import { findLiteralSecrets, findUrlCredentials, isLiteralSecretValue, isSecretName } from '../engine/secrets';
 
 /** Lines of context around each change, as `diff -u` and git use. */
@@ -25,90 +26,6 @@ function splitLines(text: string): Line[] {
 	return parts.map((t, i) => ({ text: t, noEol: !endsWithNewline && i === parts.length - 1 }));
 }
 
-type Op = { readonly kind: ' ' | '-' | '+'; readonly line: Line };
-
-/** Beyond this many changed lines the diff stops searching for the shortest script (see {@link editScript}). */
-const MAX_EDIT_DISTANCE = 4000;
-
-/**
- * Myers' O(ND) shortest edit script. Fixes change a few lines of files that can be long, so the cost follows the
- * number of changes, not the file's length squared; each step keeps only its 2d+3 window of the frontier, so memory
- * is O(D²). A text that differs in more than {@link MAX_EDIT_DISTANCE} lines (no fix does that) gets a correct but
- * coarse script: common head and tail kept, the middle removed and re-added.
- */
-function editScript(a: readonly Line[], b: readonly Line[]): Op[] {
-	const same = (x: Line, y: Line): boolean => x.text === y.text && x.noEol === y.noEol;
-	const n = a.length;
-	const m = b.length;
-	const max = Math.min(n + m, MAX_EDIT_DISTANCE);
-	const offset = max + 1;
-	const v = new Int32Array(2 * max + 3);
-	// trace[d] is the frontier before step d, for diagonals -d-1..d+1 (index k + d + 1).
-	const trace: Int32Array[] = [];
-	let found = false;
-	for (let d = 0; d <= max && !found; d++) {
-		trace.push(v.slice(offset - d - 1, offset + d + 2));
-		for (let k = -d; k <= d; k += 2) {
-			let x =
-				k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
-			let y = x - k;
-			while (x < n && y < m && same(a[x], b[y])) {
-				x++;
-				y++;
-			}
-			v[offset + k] = x;
-			if (x >= n && y >= m) {
-				found = true;
-				break;
-			}
-		}
-	}
-	if (!found) {
-		return coarseScript(a, b, same);
-	}
-	// Walk the trace back from the end to recover the path.
-	const ops: Op[] = [];
-	let x = n;
-	let y = m;
-	for (let d = trace.length - 1; d >= 0; d--) {
-		const vd = trace[d];
-		const at = (k: number): number => vd[k + d + 1];
-		const k = x - y;
-		const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
-		const prevX = d === 0 ? 0 : at(prevK);
-		const prevY = d === 0 ? 0 : prevX - prevK;
-		while (x > prevX && y > prevY) {
-			ops.push({ kind: ' ', line: a[--x] });
-			y--;
-		}
-		if (d > 0) {
-			if (x === prevX) {
-				ops.push({ kind: '+', line: b[--y] });
-			} else {
-				ops.push({ kind: '-', line: a[--x] });
-			}
-		}
-	}
-	return ops.reverse();
-}
-
-function coarseScript(a: readonly Line[], b: readonly Line[], same: (x: Line, y: Line) => boolean): Op[] {
-	let head = 0;
-	while (head < a.length && head < b.length && same(a[head], b[head])) {
-		head++;
-	}
-	let tail = 0;
-	while (tail < a.length - head && tail < b.length - head && same(a[a.length - 1 - tail], b[b.length - 1 - tail])) {
-		tail++;
-	}
-	return [
-		...a.slice(0, head).map((line): Op => ({ kind: ' ', line })),
-		...a.slice(head, a.length - tail).map((line): Op => ({ kind: '-', line })),
-		...b.slice(head, b.length - tail).map((line): Op => ({ kind: '+', line })),
-		...a.slice(a.length - tail).map((line): Op => ({ kind: ' ', line })),
-	];
-}
-
 /**
  * A unified diff from `before` to `after` (empty when they are equal), with `a/` and `b/` prefixes as git writes
  * them. Carriage returns are not printed; literal secrets in any line are redacted.
@@ -117,7 +34,7 @@ export function unifiedDiff(path: string, before: string, after: string): string
 	if (before === after) {
 		return '';
 	}
-	const ops = editScript(splitLines(before), splitLines(after));
+	const ops = editScript(splitLines(before), splitLines(after), (x, y) => x.text === y.text && x.noEol === y.noEol);
 	const out: string[] = [`--- a/${path}`, `+++ b/${path}`];
 	// Positions (0-based) in the old and new file of each op.
 	const oldAt: number[] = [];

@@ -4,9 +4,7 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver/node';
-
-/** Largest line table the exact diff builds; beyond it one edit covers the changed middle. */
-const MAX_TABLE_CELLS = 4_000_000;
+import { editScript } from '../engine/lineDiff';
 
 /** Splits into lines that keep their terminator, so joining them gives the text back. */
 function splitLines(text: string): string[] {
@@ -22,60 +20,29 @@ interface Hunk {
 	readonly newEnd: number;
 }
 
-/** Line hunks that differ between `a` and `b` (longest common subsequence of lines). */
+/** Runs of changed lines between `a` and `b`, from the shared edit script. */
 function lineHunks(a: readonly string[], b: readonly string[]): Hunk[] {
-	let prefix = 0;
-	while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) {
-		prefix++;
-	}
-	let suffix = 0;
-	while (
-		suffix < a.length - prefix &&
-		suffix < b.length - prefix &&
-		a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
-	) {
-		suffix++;
-	}
-	const n = a.length - prefix - suffix;
-	const m = b.length - prefix - suffix;
-	if (n === 0 && m === 0) {
-		return [];
-	}
-	if (n === 0 || m === 0 || (n + 1) * (m + 1) > MAX_TABLE_CELLS) {
-		return [{ oldStart: prefix, oldEnd: prefix + n, newStart: prefix, newEnd: prefix + m }];
-	}
-	// lcs[i][j] = length of the LCS of a[prefix+i..] and b[prefix+j..], one flat array.
-	const width = m + 1;
-	const lcs = new Uint32Array((n + 1) * width);
-	for (let i = n - 1; i >= 0; i--) {
-		for (let j = m - 1; j >= 0; j--) {
-			lcs[i * width + j] =
-				a[prefix + i] === b[prefix + j]
-					? lcs[(i + 1) * width + j + 1] + 1
-					: Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
-		}
-	}
 	const hunks: Hunk[] = [];
 	let i = 0;
 	let j = 0;
 	let open: { i: number; j: number } | undefined;
 	const close = (): void => {
 		if (open) {
-			hunks.push({ oldStart: prefix + open.i, oldEnd: prefix + i, newStart: prefix + open.j, newEnd: prefix + j });
+			hunks.push({ oldStart: open.i, oldEnd: i, newStart: open.j, newEnd: j });
 			open = undefined;
 		}
 	};
-	while (i < n || j < m) {
-		if (i < n && j < m && a[prefix + i] === b[prefix + j]) {
+	for (const op of editScript(a, b, (x, y) => x === y)) {
+		if (op.kind === ' ') {
 			close();
 			i++;
 			j++;
 		} else {
 			open ??= { i, j };
-			if (j < m && (i === n || lcs[i * width + j + 1] >= lcs[(i + 1) * width + j])) {
-				j++;
-			} else {
+			if (op.kind === '-') {
 				i++;
+			} else {
+				j++;
 			}
 		}
 	}
