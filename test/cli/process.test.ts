@@ -207,6 +207,12 @@ void describe('dockerfile-harden process', () => {
 		);
 		// The report goes to stderr so the diff can be piped to `git apply`.
 		assert.match(run.stderr, /^Would fix 1 problem in 1 file$/m);
+		// Nothing was written, so the findings are the file's own, at its own lines.
+		const plain = runCli(['--format', 'json', 'Dockerfile'], { cwd: dir });
+		const asJson = runCli(['--fix', '--diff', '--format', 'json', 'Dockerfile'], { cwd: dir });
+		// The JSON report goes to stderr, before the "Would fix" line.
+		const json = asJson.stderr.slice(0, asJson.stderr.lastIndexOf('}') + 1);
+		assert.deepEqual(ruleIds({ ...asJson, stdout: json }), ruleIds(plain));
 	});
 
 	void it('--rule DH402=off removes those findings (by id and by name), and only those', () => {

@@ -148,6 +148,23 @@ void describe('SARIF format', () => {
 		assert.equal(log.runs[0].results!.find((r) => r.ruleId === 'DH302')!.fixes, undefined);
 	});
 
+	void it('a fix that creates the .dockerignore names that file; one that extends it carries no fix', async () => {
+		const dir = tempDir();
+		const text = 'FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n';
+		writeTree(dir, { 'new/Dockerfile': text, 'old/Dockerfile': text, 'old/.dockerignore': 'node_modules\n' });
+		const run = await runInProcess(['--format', 'sarif', 'new', 'old'], { cwd: dir });
+		const parsed = JSON.parse(run.stdout) as Sarif.Log;
+		const validate = sarifValidator();
+		assert.equal(validate(parsed), true, JSON.stringify(validate.errors));
+		const dh305 = parsed.runs[0].results!.filter((r) => r.ruleId === 'DH305');
+		const uri = (r: Sarif.Result): string | undefined => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri;
+		const created = dh305.find((r) => uri(r) === 'new/Dockerfile')!;
+		const change = created.fixes?.[0]?.artifactChanges?.[0];
+		assert.deepEqual(change?.artifactLocation, { uri: 'new/.dockerignore', uriBaseId: '%SRCROOT%' });
+		assert.match(change?.replacements?.[0]?.insertedContent?.text ?? '', /^\.git$/m);
+		assert.equal(dh305.find((r) => uri(r) === 'old/Dockerfile')!.fixes, undefined);
+	});
+
 	void it('is deterministic and sorted by file then position', async () => {
 		const dir = tempDir();
 		writeTree(dir, {

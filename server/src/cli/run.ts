@@ -367,12 +367,15 @@ async function checkTarget(
 			fixed += pinned.pinned;
 		}
 	}
-	const remaining = await withStalePins(result.remaining, result.output, name, env);
-	const report: FileReport = { path: name, absolutePath, diagnostics: remaining, fixed };
 	if (options.diff) {
+		// Nothing is written, so the findings are those of the file as it is: their positions are its lines.
+		const present = await withStalePins(lint(text, { settings, buildContext, logger }).diagnostics, text, name, env);
+		const report: FileReport = { path: name, absolutePath, diagnostics: present, fixed };
 		const fileDiffs = files.map((f) => unifiedDiff(relative(io.cwd, f.path) || f.path, f.before, f.after)).join('');
 		return { report, diff: (unifiedDiff(name, text, result.output) + fileDiffs) || undefined };
 	}
+	const remaining = await withStalePins(result.remaining, result.output, name, env);
+	const report: FileReport = { path: name, absolutePath, diagnostics: remaining, fixed };
 	for (const f of files) {
 		try {
 			writeFileSync(f.path, f.after);

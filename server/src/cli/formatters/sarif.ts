@@ -2,7 +2,7 @@
  * SARIF 2.1.0 for code-scanning services (GitHub code scanning, Azure DevOps, …): the whole rule catalogue as
  * `tool.driver.rules`, one result per finding with its region and, when the finding has one, its fix.
  */
-import { isAbsolute } from 'node:path';
+import { dirname, isAbsolute, join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { DIAGNOSTIC_SOURCE, DOCS_BASE_URL, docsUrl, type FixData } from '../../protocol';
@@ -45,20 +45,41 @@ function artifactLocation(file: FileReport): Sarif.ArtifactLocation {
 	return { uri: file.path.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
 }
 
-function toFix(fix: FixData, location: Sarif.ArtifactLocation): Sarif.Fix {
-	return {
-		description: { text: fix.title },
-		artifactChanges: [
-			{
-				artifactLocation: location,
-				replacements: fix.edits.map((edit) => ({
-					deletedRegion: toRegion(edit.range),
-					insertedContent: { text: edit.newText },
-				})),
-			},
-		],
-		properties: { safety: fix.safety },
-	};
+/** Where a file the fix writes beside the Dockerfile lives, in the Dockerfile's terms. */
+function siblingLocation(file: FileReport, name: string): Sarif.ArtifactLocation {
+	if (file.absolutePath !== undefined && isAbsolute(file.path)) {
+		return { uri: pathToFileURL(join(dirname(file.absolutePath), name)).href };
+	}
+	const dir = posix.dirname(file.path);
+	const path = dir === '.' ? name : `${dir}/${name}`;
+	return { uri: path.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+}
+
+/**
+ * A finding's fix as SARIF: its edits of the Dockerfile, and a new file it creates. A fix that only extends an
+ * existing file has no region SARIF could name without reading that file: it gets no `fixes` entry (the message and
+ * the docs say what to add).
+ */
+function toFix(fix: FixData, file: FileReport, location: Sarif.ArtifactLocation): Sarif.Fix | undefined {
+	const changes: Sarif.ArtifactChange[] = [];
+	if (fix.edits.length > 0) {
+		changes.push({
+			artifactLocation: location,
+			replacements: fix.edits.map((edit) => ({
+				deletedRegion: toRegion(edit.range),
+				insertedContent: { text: edit.newText },
+			})),
+		});
+	}
+	for (const created of (fix.details?.files ?? []).filter((f) => f.action === 'create')) {
+		changes.push({
+			artifactLocation: siblingLocation(file, created.path),
+			replacements: [{ deletedRegion: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }, insertedContent: { text: created.text } }],
+		});
+	}
+	return changes.length === 0
+		? undefined
+		: { description: { text: fix.title }, artifactChanges: changes, properties: { safety: fix.safety } };
 }
 
 /** Builds the SARIF log object. */
@@ -92,8 +113,9 @@ export function toSarifLog(report: Report): Sarif.Log {
 				result.ruleIndex = index;
 			}
 			const fix = d.data.fix;
-			if (fix && !fixRevealsSecret(fix)) {
-				result.fixes = [toFix(fix, location)];
+			const sarifFix = fix && !fixRevealsSecret(fix) ? toFix(fix, file, location) : undefined;
+			if (sarifFix) {
+				result.fixes = [sarifFix];
 			}
 			results.push(result);
 		}
