@@ -186,7 +186,22 @@ export class PinService {
 		if (sites.length === 0) {
 			return { edits: [], reports: [] };
 		}
-		const progress = await this.progress('Pinning images to digests', undefined, false);
+		const results = await this.resolveWithProgress(uri, sites, token, undefined, false);
+		return results === undefined ? undefined : outcomeOf(sites, results, false);
+	}
+
+	/**
+	 * Resolves `sites` concurrently under one progress notification ("Pinning images to digests", n/total);
+	 * `undefined` when the user or the client cancelled.
+	 */
+	private async resolveWithProgress(
+		uri: string,
+		sites: readonly ImageSite[],
+		token: CancellationToken,
+		attached: WorkDoneProgressReporter | undefined,
+		quiet: boolean,
+	): Promise<ReadonlyMap<string, Resolution | RegistryError> | undefined> {
+		const progress = await this.progress('Pinning images to digests', attached, quiet);
 		try {
 			const client = await this.clientFor(uri);
 			const signal = signalOf(token, progress?.token);
@@ -198,7 +213,7 @@ export class PinService {
 						progress?.reporter.report(Math.round((done / total) * 100), `${done}/${total}: ${ref.raw}`),
 				},
 			);
-			return signal.aborted ? undefined : outcomeOf(sites, results, false);
+			return signal.aborted ? undefined : results;
 		} finally {
 			progress?.reporter.done();
 		}
@@ -278,30 +293,15 @@ export class PinService {
 			}
 			return { outcome: 'nothing', references: [], message };
 		}
-		const progress = await this.progress('Pinning images to digests', attached, quiet);
-		try {
-			const client = await this.clientFor(uri);
-			const signal = signalOf(token, progress?.token);
-			const results = await client.resolveAll(
-				sites.map((s) => s.ref),
-				{
-					signal,
-					onSettled: (ref, done, total) =>
-						progress?.reporter.report(Math.round((done / total) * 100), `${done}/${total}: ${ref.raw}`),
-				},
-			);
-			if (signal.aborted) {
-				return {
-					outcome: 'cancelled',
-					references: [],
-					message: 'Pin All Images to Digests was cancelled; nothing was changed.',
-				};
-			}
-			const result = await this.finish(uri, sites, results, false, quiet ? 'none' : 'all');
-			return result;
-		} finally {
-			progress?.reporter.done();
+		const results = await this.resolveWithProgress(uri, sites, token, attached, quiet);
+		if (results === undefined) {
+			return {
+				outcome: 'cancelled',
+				references: [],
+				message: 'Pin All Images to Digests was cancelled; nothing was changed.',
+			};
 		}
+		return this.finish(uri, sites, results, false, quiet ? 'none' : 'all');
 	}
 
 	/**
