@@ -69,7 +69,7 @@ void describe('dockerfile-harden process', () => {
 			'  6:35  error    …  DH302',
 			'',
 			'\u2716 7 problems (2 errors, 4 warnings, 1 info)',
-			'  1 fixable with --fix',
+			'  1 fixable with --fix (4 more with --fix-unsafe)',
 			'',
 		]);
 	});

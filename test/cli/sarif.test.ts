@@ -145,7 +145,7 @@ void describe('SARIF format', () => {
 			},
 		]);
 		// Findings without a fix carry none.
-		assert.equal(log.runs[0].results!.find((r) => r.ruleId === 'DH302')!.fixes, undefined);
+		assert.equal(log.runs[0].results!.find((r) => r.ruleId === 'DH303')!.fixes, undefined);
 	});
 
 	void it('a fix that creates the .dockerignore names that file; one that extends it carries no fix', async () => {

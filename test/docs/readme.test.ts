@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { allRules } from '../../server/src/rules';
 import { REPO_ROOT } from '../harness/lsp';
-import { renderRuleTable, replaceRuleTable } from './ruleTable';
+import { fixCell, renderRuleTable, replaceFixColumn, replaceRuleTable } from './ruleTable';
 
 const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 
@@ -26,6 +26,14 @@ void describe('README.md', () => {
 	it('has the rule table the rule metadata generates (run `npm run docs:readme` after changing a rule)', () => {
 		const expected = replaceRuleTable(readme, renderRuleTable(allRules));
 		assert.equal(readme, expected, 'README.md is out of date: run `npm run docs:readme`');
+	});
+
+	it('docs/rules/README.md says what each rule fixes, as the metadata does', () => {
+		const index = readFileSync(path.join(REPO_ROOT, 'docs/rules/README.md'), 'utf8');
+		assert.equal(index, replaceFixColumn(index, allRules), 'docs/rules/README.md is out of date: run `npm run docs:readme`');
+		for (const rule of allRules) {
+			assert.ok(index.includes(`| ${fixCell(rule)} |`), rule.meta.id);
+		}
 	});
 
 	it('links every rule to its docs page', () => {

@@ -41,3 +41,30 @@ export function replaceRuleTable(readme: string, table: string): string {
 	}
 	return `${readme.slice(0, start + RULES_START.length)}\n${table}\n${readme.slice(end)}`;
 }
+
+/** The fix column of docs/rules/README.md: the fix's safety (its page says what it does), or `none`. */
+export function fixCell(rule: Rule): string {
+	return rule.meta.fix ? rule.meta.fix.safety : 'none';
+}
+
+/**
+ * docs/rules/README.md with each rule row's fix column (the fifth cell) set from the metadata: the rest of that
+ * table (equivalents in other tools) is written by hand.
+ */
+export function replaceFixColumn(index: string, rules: readonly Rule[]): string {
+	const byId = new Map(rules.map((r) => [r.meta.id as string, r]));
+	return index
+		.split('\n')
+		.map((line) => {
+			const id = /^\| \[(DH\d{3})\]/.exec(line)?.[1];
+			const rule = id === undefined ? undefined : byId.get(id);
+			if (!rule) {
+				return line;
+			}
+			// Split on unescaped pipes only: summaries contain `\|`.
+			const cells = line.split(/(?<!\\)\|/);
+			cells[5] = ` ${fixCell(rule)} `;
+			return cells.join('|');
+		})
+		.join('\n');
+}

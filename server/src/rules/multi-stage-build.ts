@@ -1,49 +1,7 @@
-import { pipInstall, runInvocations, type Invocation } from '../engine/commands';
+import { runInvocations, type Invocation } from '../engine/commands';
 import { packageCommand } from '../engine/packages';
+import { BUILD_PACKAGE, isBuildStep, pipSplitPlan, subcommand } from '../engine/stageSplit';
 import { defineRule } from './types';
-
-/** Compilers, build tools and development headers. */
-const BUILD_PACKAGE =
-	/^(?:gcc|g\+\+|gcc-c\+\+|cpp|clang|llvm|build-essential|build-base|alpine-sdk|make|cmake|autoconf|automake|libtool|pkg-config|pkgconf|rustc|cargo|gfortran|musl-dev|libc-dev|libc6-dev|linux-headers|[a-z0-9][a-z0-9.+-]*-(?:dev|devel))(?:-\d+(?:\.\d+)*)?$/;
-
-/** Whether a command compiles or installs something that may need the build tools (pip, npm, make, go, cargo…). */
-function isBuildStep(inv: Invocation): boolean {
-	const sub = subcommand(inv);
-	switch (inv.name) {
-		case 'make':
-		case 'cmake':
-		case 'ninja':
-		case 'meson':
-		case 'configure':
-		case 'autoreconf':
-		case 'gcc':
-		case 'g++':
-		case 'cc':
-		case 'clang':
-		case 'rustc':
-		case 'node-gyp':
-			return true;
-		case 'go':
-			return sub === 'build' || sub === 'install';
-		case 'cargo':
-			return sub === 'build' || sub === 'install';
-		case 'npm':
-		case 'yarn':
-		case 'pnpm':
-			return sub === undefined || ['install', 'i', 'ci', 'add', 'rebuild', 'build'].includes(sub);
-		case 'gem':
-		case 'bundle':
-		case 'poetry':
-		case 'pipenv':
-			return sub === 'install';
-		default:
-			return pipInstall(inv) !== undefined || (/^python[\d.]*$/.test(inv.name) && sub === 'setup.py');
-	}
-}
-
-function subcommand(inv: Invocation): string | undefined {
-	return inv.args.find((a) => !a.value.startsWith('-'))?.value;
-}
 
 export default defineRule({
 	meta: {
@@ -55,6 +13,7 @@ export default defineRule({
 			buildToolsShipped:
 				'This single-stage image installs build tools ({{packages}}) and ships them, giving an attacker a compiler in production. Build in a `builder` stage and copy only the result into a clean runtime stage (for pip: `pip install --prefix=/install` in the builder, `COPY --from=builder /install /usr/local` in the runtime).',
 		},
+		fix: { safety: 'review', title: 'Split into builder and runtime stages' },
 		docs: {
 			summary: 'A single-stage image that installs compilers or -dev headers, builds with them, and keeps them.',
 		},
@@ -124,10 +83,13 @@ export default defineRule({
 				const all = [...new Set(kept.flatMap((k) => k.names))];
 				const listed = all.slice(0, 3).join(', ') + (all.length > 3 ? `, +${all.length - 3} more` : '');
 				const last = first.inv.args.at(-1) ?? first.inv.nameWord;
+				// The seed's pip pattern gets the split as a fix; any other shape is left to a person.
+				const split = pipSplitPlan(model, stage);
 				context.report({
 					range: { start: first.inv.nameWord.range.start, end: last.range.end },
 					messageId: 'buildToolsShipped',
 					data: { packages: listed },
+					...(split ? { fix: (fixer) => split.edits(fixer.eol), fixDetails: { notes: split.notes } } : {}),
 				});
 			},
 		};
