@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import { applyEdits } from '../../server/src/engine/fixer';
 import { loadShellParser } from '../../server/src/node/shellParser';
-import { Notifications, ServerCommands, type PinResult } from '../../server/src/protocol';
+import { Notifications, ServerCommands, type HardenResult, type PinResult } from '../../server/src/protocol';
 import { MANIFEST_TYPES } from '../../server/src/registry/client';
 import { LspSession, VSCODE_CAPABILITIES } from '../harness/lsp';
 import {
@@ -340,6 +340,43 @@ void describe('language server: pin to digest against docker-registry', { skip: 
 				`FROM alpine\nADD --checksum=${digest} --chmod=755 ${url} /usr/local/bin/install\n`,
 			);
 			assert.equal(server.requests.length, 1, 'downloaded once');
+		} finally {
+			await session.dispose();
+		}
+	});
+
+	it('Harden Dockerfile pins the image and checksums the ADD source along with the fixes, in one edit', async () => {
+		const body = Buffer.from('#!/bin/sh\necho installed\n');
+		const server = await startFakeServer((_req, res) => res.writeHead(200).end(body));
+		const session = await LspSession.start({ settings: { languageFeatures: 'off' }, capabilities: WITH_PROGRESS });
+		try {
+			const uri = 'file:///tmp/harden-network/Dockerfile';
+			const url = `http://${server.host}/install.sh`;
+			const image = `${registry.host}/library/python:3.11-slim`;
+			let text = `FROM ${image}\nADD ${url} /usr/local/bin/install\nRUN pip install --no-cache-dir flask==3.0.3\nUSER 1000\n`;
+			await session.open(uri, text);
+			// Plays the editor: applies the edit, says so (didChange), then answers.
+			session.applyEditHandler = async ({ edit }) => {
+				const change = edit.documentChanges?.[0];
+				assert.ok(change && TextDocumentEdit.is(change));
+				text = applyEdits(text, change.edits.filter((e): e is TextEdit => 'newText' in e));
+				await session.change(uri, 2, text);
+				return { applied: true };
+			};
+			const result = (await session.execute(ServerCommands.harden, { uri, version: 1, pin: true })) as HardenResult;
+			assert.equal(result.outcome, 'applied');
+			const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+			assert.equal(
+				text,
+				// --checksum needs a recent frontend: the syntax directive comes with it (DH502's safe fix).
+				`# syntax=docker/dockerfile:1\nFROM ${image}@${python.digest}\nADD --checksum=${digest} ${url} /usr/local/bin/install\nRUN pip install --no-cache-dir flask==3.0.3\nUSER 1000\n`,
+			);
+			assert.deepEqual([...result.rules].sort(), ['DH201', 'DH202', 'DH502']);
+			assert.ok(result.summary.includes(`- DH201: pinned ${image} to its digest`));
+			// The URL without its query (which may carry a token).
+			assert.ok(result.summary.includes(`- DH202: added --checksum for ${server.host}/install.sh`), result.summary);
+			assert.equal(server.requests.length, 1, 'downloaded once');
+			assert.equal(result.remaining, 0);
 		} finally {
 			await session.dispose();
 		}

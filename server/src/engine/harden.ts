@@ -6,7 +6,7 @@
  */
 import type { BuildSecret, FileChange } from '../protocol';
 import { EditComposer, type LabelledEdit } from './compose';
-import { fixAll, type AppliedFix } from './fixer';
+import { fixAll, type AppliedFix, type FixAllResult } from './fixer';
 import type { HardenDiagnostic, LintOptions } from './lint';
 
 /** Something a fix leaves for a person (a secret to provide, a path to check). */
@@ -41,6 +41,13 @@ function unique<T>(items: readonly T[], key: (item: T) => string): T[] {
 	});
 }
 
+/** Adds fix-all's passes to a composer, each edit labelled with its rule. */
+export function composeSteps(composer: EditComposer, steps: FixAllResult['steps']): void {
+	for (const pass of steps) {
+		composer.apply(pass.flatMap((step) => step.edits.map((e) => ({ ...e, label: step.diagnostic.code }))));
+	}
+}
+
 /** Plans Harden Dockerfile: safe and review fixes, never network ones. */
 export function planHarden(text: string, options: LintOptions): HardenPlan {
 	const result = fixAll(text, { ...options, safeties: ['safe', 'review'] });
@@ -48,8 +55,8 @@ export function planHarden(text: string, options: LintOptions): HardenPlan {
 	const secrets: BuildSecret[] = [];
 	const files: FileChange[] = [];
 	const notes: HardenNote[] = [];
+	composeSteps(composer, result.steps);
 	for (const pass of result.steps) {
-		composer.apply(pass.flatMap((step) => step.edits.map((e) => ({ ...e, label: step.diagnostic.code }))));
 		for (const step of pass) {
 			const details = step.diagnostic.data.fix?.details;
 			secrets.push(...(details?.secrets ?? []));
@@ -83,14 +90,22 @@ function countByRule(diagnostics: readonly HardenDiagnostic[]): Map<string, numb
  * mounts it; an image as pinned when no DH201 finding names it any more.
  */
 export function keptPart(
-	plan: HardenPlan,
+	plan: Pick<HardenPlan, 'applied' | 'edits' | 'secrets' | 'notes'>,
 	before: readonly HardenDiagnostic[],
 	after: { readonly text: string; readonly diagnostics: readonly HardenDiagnostic[] },
 	pinned: readonly string[] = [],
 ): Pick<HardenPlan, 'applied' | 'secrets' | 'notes' | 'remaining'> & { readonly pinned: readonly string[] } {
 	const was = countByRule(before);
 	const now = countByRule(after.diagnostics);
-	const kept = (ruleId: string): boolean => (now.get(ruleId) ?? 0) < (was.get(ruleId) ?? 0);
+	// A rule with no finding before (a fix another fix called for, like the syntax line for a secret mount) counts
+	// when its finding is still absent and a line it writes is there.
+	const wrote = (ruleId: string): boolean =>
+		plan.edits.some((e) => e.label === ruleId && e.newText.trim() !== '' && after.text.includes(e.newText.trim()));
+	const kept = (ruleId: string): boolean => {
+		const before = was.get(ruleId) ?? 0;
+		const left = now.get(ruleId) ?? 0;
+		return left < before || (before === 0 && left === 0 && wrote(ruleId));
+	};
 	const stillUnpinned = new Set(after.diagnostics.flatMap((d) => (d.code === 'DH201' && d.data.pin ? [d.data.pin.image] : [])));
 	return {
 		applied: plan.applied.filter((a) => kept(a.ruleId)),
@@ -132,7 +147,14 @@ export function composeSecrets(secrets: readonly BuildSecret[]): string | undefi
 /** The summary shown after Harden (Markdown): what changed, what is left, how to build and run. */
 export function hardenSummary(
 	plan: Pick<HardenPlan, 'applied' | 'secrets' | 'files' | 'notes' | 'remaining'>,
-	extra: { readonly pinned?: readonly string[]; readonly unpinned?: readonly string[]; readonly dockerfile?: string } = {},
+	extra: {
+		readonly pinned?: readonly string[];
+		/** ADD sources that got `--checksum`. */
+		readonly checksummed?: readonly string[];
+		/** What the network could not do, with the reason: `image (reason)`, `--checksum for URL (reason)`. */
+		readonly unpinned?: readonly string[];
+		readonly dockerfile?: string;
+	} = {},
 ): string {
 	const lines: string[] = ['# Harden Dockerfile', ''];
 	const byRule = new Map<string, Set<string>>();
@@ -140,7 +162,7 @@ export function hardenSummary(
 		byRule.set(a.ruleId, (byRule.get(a.ruleId) ?? new Set()).add(a.title));
 	}
 	lines.push('## What changed', '');
-	if (byRule.size === 0 && (extra.pinned ?? []).length === 0 && plan.files.length === 0) {
+	if (byRule.size === 0 && (extra.pinned ?? []).length + (extra.checksummed ?? []).length + plan.files.length === 0) {
 		lines.push('Nothing: no fix applies to this file.');
 	}
 	for (const [rule, titles] of byRule) {
@@ -149,13 +171,18 @@ export function hardenSummary(
 	for (const image of extra.pinned ?? []) {
 		lines.push(`- DH201: pinned ${image} to its digest`);
 	}
+	for (const url of extra.checksummed ?? []) {
+		lines.push(`- DH202: added --checksum for ${url}`);
+	}
 	for (const file of plan.files) {
 		lines.push(`- ${file.action === 'create' ? 'created' : 'extended'} ${file.path}`);
 	}
 	lines.push('', '## Still needs a person', '');
 	const left = [
 		...plan.notes.map((n) => n.text),
-		...(extra.unpinned ?? []).map((u) => `Pin ${u} (Pin All Images to Digests, with the registry reachable).`),
+		...(extra.unpinned ?? []).map((u) =>
+			u.startsWith('--checksum') ? `Add ${u}: the quick fix on the ADD line retries.` : `Pin ${u} (Pin All Images to Digests, with the registry reachable).`,
+		),
 		...plan.remaining.map((d) => `Line ${d.range.start.line + 1}, ${d.code}: ${d.message}`),
 	];
 	lines.push(...(left.length === 0 ? ['Nothing.'] : left.map((l) => `- ${l}`)));

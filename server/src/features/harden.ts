@@ -21,9 +21,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LabelledEdit } from '../engine/compose';
 import { EditComposer } from '../engine/compose';
-import { hardenSummary, keptPart, planHarden } from '../engine/harden';
+import { fixAll, type AppliedFix } from '../engine/fixer';
+import { composeSteps, hardenSummary, keptPart, planHarden } from '../engine/harden';
 import { lint } from '../engine/lint';
-import type { FileChange, HardenParams, HardenResult } from '../protocol';
+import type { FileChange, HardenParams, HardenResult, PinReferenceReport } from '../protocol';
 import { findRule } from '../rules';
 import type { DocumentSettings } from '../settings';
 import type { ClientSupport } from './codeActions';
@@ -110,30 +111,45 @@ export async function harden(
 	const settings = await deps.settings.get(uri);
 	const text = opened.getText();
 	const version = opened.version;
-	const plan = planHarden(text, { settings, buildContext: buildContextFor(uri), logger: deps.log });
+	const options = { settings, buildContext: buildContextFor(uri), logger: deps.log };
+	const plan = planHarden(text, options);
 	const edits: LabelledEdit[] = [...plan.edits];
 	let pinned: string[] = [];
 	let unpinned: string[] = [];
+	let checksums: PinReferenceReport[] = [];
+	let followed: readonly AppliedFix[] = [];
 	if (params.pin === true && deps.pins.trusted) {
-		const outcome = await deps.pins.pinText(uri, plan.output, token);
-		if (token.isCancellationRequested) {
+		// Digests and checksums are edits of the fixed text: composed after the plan's passes.
+		const pins = await deps.pins.pinText(uri, plan.output, token);
+		const sums = pins === undefined ? undefined : await deps.pins.checksumEdits(uri, plan.remaining, token);
+		if (token.isCancellationRequested || pins === undefined || sums === undefined) {
 			return { outcome: 'cancelled', ...empty, summary: 'Harden Dockerfile was cancelled; nothing was changed.' };
 		}
-		if (outcome && outcome.edits.length > 0) {
-			// The digests are edits of the fixed text: compose them after the plan's passes.
+		const network = [
+			...pins.edits.map((e) => ({ ...e, label: 'DH201' })),
+			...sums.edits.map((e) => ({ ...e, label: 'DH202' })),
+		];
+		if (network.length > 0) {
 			const full = new EditComposer(text);
 			full.apply(plan.edits);
-			full.apply(outcome.edits.map((e) => ({ ...e, label: 'DH201' })));
+			full.apply(network);
+			// What the network edits call for in turn (ADD --checksum needs the syntax directive): safe fixes only.
+			const follow = fixAll(full.text, { ...options, safeties: ['safe'] });
+			composeSteps(full, follow.steps);
+			followed = follow.applied;
 			edits.splice(0, edits.length, ...full.edits());
 		}
-		pinned = (outcome?.reports ?? []).filter((r) => r.status === 'pinned').map((r) => r.image);
-		unpinned = (outcome?.reports ?? []).filter((r) => r.status === 'failed').map((r) => `${r.image} (${r.reason})`);
+		pinned = pins.reports.filter((r) => r.status === 'pinned').map((r) => r.image);
+		unpinned = [...pins.reports, ...sums.reports]
+			.filter((r) => r.status === 'failed')
+			.map((r) => `${r.site === 'add' ? `--checksum for ${r.image}` : r.image} (${r.reason})`);
+		checksums = sums.reports.filter((r) => r.status === 'pinned');
 	}
 	const dockerfile = uri.startsWith('file:') ? basename(fileURLToPath(uri)) : 'Dockerfile';
 	const dir = uri.startsWith('file:') ? dirname(fileURLToPath(uri)) : undefined;
 	const offered = { rules: [...new Set(edits.map((e) => e.label))], secrets: plan.secrets };
 	if (edits.length === 0 && plan.files.length === 0) {
-		const summary = hardenSummary(plan, { pinned, unpinned, dockerfile });
+		const summary = hardenSummary(plan, { pinned, unpinned, dockerfile, checksummed: checksums.map((r) => r.image) });
 		return { outcome: 'nothing', ...offered, remaining: plan.remaining.length, summary };
 	}
 	const current = deps.documents.get(uri);
@@ -154,14 +170,15 @@ export async function harden(
 	// The user may have unticked groups in the preview: the summary says what the text now is.
 	const after = (await changedFrom(deps.documents, uri, version, SETTLE_MS)) ?? current;
 	const afterText = after.getText();
-	const options = { settings, buildContext: buildContextFor(uri), logger: deps.log };
-	const kept = keptPart(plan, lint(text, options).diagnostics, { text: afterText, diagnostics: lint(afterText, options).diagnostics }, pinned);
+	const kept = keptPart({ ...plan, edits, applied: [...plan.applied, ...followed] }, lint(text, options).diagnostics, { text: afterText, diagnostics: lint(afterText, options).diagnostics }, pinned);
 	const files = plan.files.filter((f) => written(dir, f));
-	const summary = hardenSummary({ ...kept, files }, { pinned: kept.pinned, unpinned, dockerfile });
+	const checksummed = checksums.filter((r) => afterText.includes(`--checksum=${r.digest}`)).map((r) => r.image);
+	const summary = hardenSummary({ ...kept, files }, { pinned: kept.pinned, unpinned, dockerfile, checksummed });
 	const rules = [
 		...new Set([
 			...kept.applied.map((a) => a.ruleId),
 			...(kept.pinned.length > 0 ? ['DH201'] : []),
+			...(checksummed.length > 0 ? ['DH202'] : []),
 			...(files.length > 0 ? ['DH305'] : []),
 		]),
 	];

@@ -27,6 +27,7 @@ import {
 	type AddChecksumParams,
 	type ClientEnvironment,
 	type PinAllImagesParams,
+	type ChecksumData,
 	type PinData,
 	type PinImageParams,
 	type PinReferenceReport,
@@ -386,13 +387,7 @@ export class PinService {
 		const progress = await this.progress(`Downloading ${safeUrl(data.url)}`, undefined, false);
 		const line = data.range.start.line;
 		try {
-			const settings = await this.deps.settings.get(uri);
-			const { digest } = await checksumOf(data.url, {
-				env: this.deps.env ?? process.env,
-				proxy: { url: this.environment.httpProxy, noProxy: this.environment.noProxy },
-				signal: signalOf(token, progress?.token),
-				timeoutMs: Math.max(settings.registry.timeoutMs, 60_000),
-			});
+			const digest = await this.download(uri, data.url, signalOf(token, progress?.token));
 			const document = this.deps.documents.get(uri);
 			if (!document || document.getText(data.range) !== instruction) {
 				const message = 'The ADD instruction changed during the download, so no checksum was written.';
@@ -416,6 +411,61 @@ export class PinService {
 				references: [{ image: safeUrl(data.url), site: 'add', line, status: 'failed', reason }],
 				message: reason,
 			};
+		} finally {
+			progress?.reporter.done();
+		}
+	}
+
+	/** Downloads `url` once (proxy and timeout as for the registry, at least a minute) and returns its sha256. */
+	private async download(uri: string, url: string, signal: AbortSignal): Promise<string> {
+		const settings = await this.deps.settings.get(uri);
+		const { digest } = await checksumOf(url, {
+			env: this.deps.env ?? process.env,
+			proxy: { url: this.environment.httpProxy, noProxy: this.environment.noProxy },
+			signal,
+			timeoutMs: Math.max(settings.registry.timeoutMs, 60_000),
+		});
+		return digest;
+	}
+
+	/**
+	 * The `--checksum` edits for the DH202 findings of a text that is not in the editor yet (Harden's fixed output),
+	 * one download each, in order, under one progress notification. `undefined` when untrusted or cancelled.
+	 */
+	async checksumEdits(
+		uri: string,
+		findings: readonly { readonly data: { readonly checksum?: ChecksumData } }[],
+		token: CancellationToken,
+	): Promise<{ edits: TextEdit[]; reports: PinReferenceReport[] } | undefined> {
+		const wanted = findings.flatMap((d) => (d.data.checksum ? [d.data.checksum] : []));
+		if (!this.trusted) {
+			return undefined;
+		}
+		const edits: TextEdit[] = [];
+		const reports: PinReferenceReport[] = [];
+		if (wanted.length === 0) {
+			return { edits, reports };
+		}
+		const progress = await this.progress('Downloading ADD sources for --checksum', undefined, false);
+		try {
+			const signal = signalOf(token, progress?.token);
+			for (const [index, data] of wanted.entries()) {
+				const image = safeUrl(data.url);
+				const line = data.range.start.line;
+				progress?.reporter.report(Math.round((index / wanted.length) * 100), `${index + 1}/${wanted.length}: ${image}`);
+				try {
+					const digest = await this.download(uri, data.url, signal);
+					edits.push({ range: { start: data.insertAt, end: data.insertAt }, newText: `--checksum=${digest} ` });
+					reports.push({ image, site: 'add', line, status: 'pinned', digest });
+				} catch (error) {
+					if (signal.aborted) {
+						return undefined;
+					}
+					const reason = error instanceof RegistryError ? error.message : 'The download failed.';
+					reports.push({ image, site: 'add', line, status: 'failed', reason });
+				}
+			}
+			return { edits, reports };
 		} finally {
 			progress?.reporter.done();
 		}
