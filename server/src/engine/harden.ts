@@ -174,9 +174,6 @@ export function hardenSummary(
 	for (const url of extra.checksummed ?? []) {
 		lines.push(`- DH202: added --checksum for ${url}`);
 	}
-	for (const file of plan.files) {
-		lines.push(`- ${file.action === 'create' ? 'created' : 'extended'} ${file.path}`);
-	}
 	lines.push('', '## Still needs a person', '');
 	const left = [
 		...plan.notes.map((n) => n.text),
