@@ -337,7 +337,8 @@ void describe('language server: pin to digest against docker-registry', { skip: 
 			const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
 			assert.equal(
 				afterLastEdit(session, text, uri),
-				`FROM alpine\nADD --checksum=${digest} --chmod=755 ${url} /usr/local/bin/install\n`,
+				// The syntax directive --checksum needs comes with it.
+				`# syntax=docker/dockerfile:1\nFROM alpine\nADD --checksum=${digest} --chmod=755 ${url} /usr/local/bin/install\n`,
 			);
 			assert.equal(server.requests.length, 1, 'downloaded once');
 		} finally {

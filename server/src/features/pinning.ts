@@ -19,7 +19,10 @@ import {
 	type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DockerfileParser } from 'dockerfile-ast';
 import { imageSitesOf, isPinned, rangeContains, type ImageSite } from '../engine/imageSites';
+import { eolOf } from '../engine/lint';
+import { syntaxForSecretEnv } from '../engine/secretMounts';
 import {
 	ServerCommands,
 	normalizeClientEnvironment,
@@ -395,7 +398,10 @@ export class PinService {
 				return { outcome: 'stale', references: [], message };
 			}
 			const edit: TextEdit = { range: { start: data.insertAt, end: data.insertAt }, newText: `--checksum=${digest} ` };
-			const applied = await this.apply(document, [edit]);
+			// ADD --checksum needs a recent frontend: the syntax directive comes with it, as Harden adds it (DH502).
+			const current = document.getText();
+			const syntax = syntaxForSecretEnv(document, DockerfileParser.parse(current), eolOf(current)).edit;
+			const applied = await this.apply(document, syntax ? [syntax, edit] : [edit]);
 			return {
 				outcome: applied ? 'applied' : 'rejected',
 				references: [{ image: safeUrl(data.url), site: 'add', line, status: 'pinned', digest }],
