@@ -4,7 +4,7 @@
  */
 import { flagsOf } from './ast';
 import type { FileModel, Stage } from './model';
-import { basename, type RunCommand, type RunWord } from './runScript';
+import { basename, type RunCommand, type RunScript, type RunWord } from './runScript';
 import type { Instruction } from 'dockerfile-ast';
 
 /** A command with its wrappers (`sudo`, `env`, `exec`, …) removed. */
@@ -130,14 +130,22 @@ export function* stageInvocations(
 	}
 }
 
-/** The invocations of one RUN instruction. */
+/** Invocations per analysed RUN: most rules ask for them, so each RUN's are worked out once per analysis. */
+const invocationCache = new WeakMap<RunScript, Invocation[]>();
+
+/** The invocations of one RUN instruction (shared between callers: treat as read-only). */
 export function runInvocations(model: FileModel, instruction: Instruction): Invocation[] {
-	const out: Invocation[] = [];
-	for (const command of model.runScript(instruction).commands) {
-		const inv = invocation(command);
-		if (inv) {
-			out.push(inv);
+	const script = model.runScript(instruction);
+	let out = invocationCache.get(script);
+	if (!out) {
+		out = [];
+		for (const command of script.commands) {
+			const inv = invocation(command);
+			if (inv) {
+				out.push(inv);
+			}
 		}
+		invocationCache.set(script, out);
 	}
 	return out;
 }
@@ -262,8 +270,20 @@ export function pipInstall(inv: Invocation): PipInstall | undefined {
 	return undefined;
 }
 
-/** The mounts of a RUN instruction (`--mount=type=cache,target=…`), as option maps. */
+/** The mounts of a RUN instruction (`--mount=type=cache,target=…`), as option maps (shared: treat as read-only). */
 export function runMounts(instruction: Instruction): Map<string, string>[] {
+	let cached = mountCache.get(instruction);
+	if (!cached) {
+		cached = readMounts(instruction);
+		mountCache.set(instruction, cached);
+	}
+	return cached;
+}
+
+/** Mounts per instruction: several rules read them for every RUN. Shared between callers: treat as read-only. */
+const mountCache = new WeakMap<Instruction, Map<string, string>[]>();
+
+function readMounts(instruction: Instruction): Map<string, string>[] {
 	const flags = flagsOf(instruction);
 	const mounts: Map<string, string>[] = [];
 	for (const flag of flags) {

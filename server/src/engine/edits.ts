@@ -9,7 +9,16 @@ function isBlank(c: string | undefined): boolean {
 	return c === ' ' || c === '\t';
 }
 
-/** The range that removes the text from `start` to `end` (document offsets) with its separating blanks. */
+function isLineBreak(c: string | undefined): boolean {
+	return c === '\n' || c === '\r';
+}
+
+/**
+ * The range that removes the text from `start` to `end` (document offsets) with its separating blanks. When that
+ * empties the last line of an instruction, the continuation that led to it goes too: otherwise the line before would
+ * continue into the next instruction (Docker skips the empty line), as `ENV A=1 \` did once the fuzzer's
+ * `PYTHONHTTPSVERIFY=0` below it was removed.
+ */
 export function removalRange(document: TextDocument, start: number, end: number): Range {
 	const text = document.getText();
 	let s = start;
@@ -21,6 +30,25 @@ export function removalRange(document: TextDocument, start: number, end: number)
 	} else {
 		while (s > 0 && isBlank(text[s - 1])) {
 			s--;
+		}
+	}
+	if (s > 0 && isLineBreak(text[s - 1]) && (e >= text.length || isLineBreak(text[e]))) {
+		// The line is now empty and ends the instruction: find the line break before it, then the escape character
+		// (`\` or a backtick) that ends the line before, after its blanks.
+		let q = s - 1;
+		if (text[q] === '\n' && text[q - 1] === '\r') {
+			q--;
+		}
+		q--;
+		while (q >= 0 && isBlank(text[q])) {
+			q--;
+		}
+		if (text[q] === '\\' || text[q] === '`') {
+			q--;
+			while (q >= 0 && isBlank(text[q])) {
+				q--;
+			}
+			s = q + 1;
 		}
 	}
 	return { start: document.positionAt(s), end: document.positionAt(e) };

@@ -3,11 +3,11 @@
  * directive and a global `ARG` default used as a whole image — with the range to edit when pinning it to a digest.
  * Pure: DH201 reports from the same sites, and the registry commands (Pin All, hover, `--pin`) act on them.
  */
-import { DockerfileParser, type From, type Instruction } from 'dockerfile-ast';
+import type { From, Instruction } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver-types';
 import type { ChecksumData, ImageSiteKind, PinData } from '../protocol';
-import { flagOf, flagsOf } from './ast';
+import { flagOf, flagsOf, parseDockerfile } from './ast';
 import { isValidDigest, parseImageRef, type ImageRef } from './imageRef';
 import { FileModel, type Stage } from './model';
 
@@ -151,7 +151,7 @@ export function imageSites(model: FileModel): ImageSite[] {
 export function imageSitesOf(text: string): ImageSite[] {
 	try {
 		const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
-		const dockerfile = DockerfileParser.parse(text);
+		const dockerfile = parseDockerfile(text);
 		return imageSites(new FileModel(document, dockerfile, dockerfile.getEscapeCharacter()));
 	} catch {
 		// A text the parser cannot take has no reference anyone could pin.

@@ -2,7 +2,7 @@
  * The engine's entry point: text and settings in, diagnostics with precomputed fixes out. No I/O: the build context
  * and the logger come in through interfaces.
  */
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../protocol';
 import { allRules, resolveSuppressionCode } from '../rules';
 import type { Fixer, InstructionListener, Listeners, Report, Rule, RuleContext, Severity } from '../rules/types';
+import { parseDockerfile } from './ast';
 import type { BuildContext } from './context';
 import { FileModel, type Stage } from './model';
 import { isSuppressed, readSuppressions } from './suppressions';
@@ -123,7 +124,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
 		return { diagnostics: [], failedRules: [] };
 	}
 	const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
-	const dockerfile = DockerfileParser.parse(text);
+	const dockerfile = parseDockerfile(text);
 	const model = new FileModel(document, dockerfile, dockerfile.getEscapeCharacter());
 	const eol = eolOf(text);
 	const fixer = makeFixer(eol);

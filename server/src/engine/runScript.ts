@@ -58,10 +58,58 @@ export function basename(path: string): string {
 	return i < 0 ? path : path.slice(i + 1);
 }
 
+/**
+ * Where each character of a logical text sits in the document, as runs of consecutive offsets: one entry per line
+ * of a RUN rather than one number per character (which made rebuilding the text a fifth of an analysis).
+ */
+class OffsetMap {
+	/** Where each run starts in the logical text, and the document offset it starts at. */
+	private readonly logicalStarts: number[] = [];
+	private readonly documentStarts: number[] = [];
+	private length = 0;
+	private endOffset: number;
+
+	/** @param emptyOffset the document offset of an empty text's end */
+	constructor(emptyOffset: number) {
+		this.endOffset = emptyOffset;
+	}
+
+	/** Appends `count` logical characters copied from the document at `offset`. */
+	append(offset: number, count: number): void {
+		if (count <= 0) {
+			return;
+		}
+		const last = this.logicalStarts.length - 1;
+		if (last < 0 || this.documentStarts[last] + (this.length - this.logicalStarts[last]) !== offset) {
+			this.logicalStarts.push(this.length);
+			this.documentStarts.push(offset);
+		}
+		this.length += count;
+		this.endOffset = offset + count;
+	}
+
+	/** The document offset of logical character `i`; from the text's length on, the offset just after the last one. */
+	at(i: number): number {
+		if (i >= this.length) {
+			return this.endOffset;
+		}
+		let lo = 0;
+		let hi = this.logicalStarts.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >> 1;
+			if (this.logicalStarts[mid] <= i) {
+				lo = mid;
+			} else {
+				hi = mid - 1;
+			}
+		}
+		return this.documentStarts[lo] + (i - this.logicalStarts[lo]);
+	}
+}
+
 interface Logical {
 	readonly text: string;
-	/** `map[i]` is the document offset of `text[i]`; `map[text.length]` is the offset just after the last one. */
-	readonly map: number[];
+	readonly offsets: OffsetMap;
 }
 
 
@@ -96,7 +144,7 @@ export function analyseRun(
 	const append = raw.length === 0 && !parsed.hasError ? parsed.appendAt : undefined;
 	return {
 		...script,
-		appendAt: append === undefined ? undefined : document.positionAt(logical.map[append - 1] + 1),
+		appendAt: append === undefined ? undefined : document.positionAt(logical.offsets.at(append - 1) + 1),
 	};
 }
 
@@ -124,11 +172,9 @@ function analyseExec(document: TextDocument, run: Instruction): RunScript {
 		const script = words[2];
 		const inner = script.text.slice(1, -1);
 		if (!inner.includes('\\')) {
-			const map: number[] = [];
-			for (let i = 0; i <= inner.length; i++) {
-				map.push(script.start + 1 + i);
-			}
-			const located = locate(document, { text: inner, map }, parseScripts(inner));
+			const offsets = new OffsetMap(script.start + 1);
+			offsets.append(script.start + 1, inner.length);
+			const located = locate(document, { text: inner, offsets }, parseScripts(inner));
 			return { ...located, form: 'exec', appendAt: undefined };
 		}
 	}
@@ -163,11 +209,17 @@ function rawRegions(document: TextDocument, run: Instruction): [number, number][
 	return regions.sort((a, b) => a[0] - b[0]);
 }
 
+const CR = 0x0d;
+const LF = 0x0a;
+
 function isBlank(c: string | undefined): boolean {
 	return c === ' ' || c === '\t';
 }
 
-/** Rebuilds the text Docker gives the shell, with its map back to document offsets. */
+/**
+ * Rebuilds the text Docker gives the shell, with its map back to document offsets. Text without escape characters,
+ * carriage returns or here-documents is copied a slice at a time.
+ */
 function buildLogical(
 	text: string,
 	start: number,
@@ -175,8 +227,15 @@ function buildLogical(
 	escapeChar: string,
 	raw: [number, number][],
 ): Logical {
-	const out: string[] = [];
-	const map: number[] = [];
+	const parts: string[] = [];
+	const offsets = new OffsetMap(start);
+	const escapeCode = escapeChar.charCodeAt(0);
+	const copy = (from: number, to: number): void => {
+		if (to > from) {
+			parts.push(text.slice(from, to));
+			offsets.append(from, to - from);
+		}
+	};
 	let r = 0;
 	let i = start;
 	while (i < end) {
@@ -186,13 +245,30 @@ function buildLogical(
 		if (r < raw.length && raw[r][0] <= i) {
 			// Inside a here-document: copy as is, except that CRLF becomes LF.
 			const stop = Math.min(raw[r][1], end);
+			let from = i;
 			for (; i < stop; i++) {
-				if (text[i] === '\r' && text[i + 1] === '\n') {
-					continue;
+				if (text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF) {
+					copy(from, i);
+					from = i + 1;
 				}
-				out.push(text[i]);
-				map.push(i);
 			}
+			copy(from, stop);
+			continue;
+		}
+		// Copy up to the next character that needs a look: the escape character, a CR, or a here-document. (A scan
+		// bounded by the instruction: indexOf would search the rest of the document each time.)
+		const limit = r < raw.length && raw[r][0] < end ? raw[r][0] : end;
+		let next = i;
+		while (next < limit) {
+			const code = text.charCodeAt(next);
+			if (code === escapeCode || code === CR) {
+				break;
+			}
+			next++;
+		}
+		copy(i, next);
+		i = next;
+		if (i >= end || (r < raw.length && raw[r][0] <= i)) {
 			continue;
 		}
 		const c = text[i];
@@ -213,12 +289,10 @@ function buildLogical(
 			i++;
 			continue;
 		}
-		out.push(c);
-		map.push(i);
+		copy(i, i + 1);
 		i++;
 	}
-	map.push(map.length > 0 ? map[map.length - 1] + 1 : start);
-	return { text: out.join(''), map };
+	return { text: parts.join(''), offsets };
 }
 
 /** After a continuation, Docker drops empty lines and comment lines. */
@@ -353,9 +427,10 @@ function locate(
 	logical: Logical,
 	parsed: { commands: OffsetCommand[]; hasError: boolean },
 ): RunScript {
+	const { offsets } = logical;
 	const toDoc = (start: number, end: number): { start: number; end: number; range: Range } => {
-		const s = logical.map[Math.min(start, logical.map.length - 1)];
-		const e = end > start ? logical.map[Math.min(end - 1, logical.map.length - 1)] + 1 : s;
+		const s = offsets.at(start);
+		const e = end > start ? offsets.at(end - 1) + 1 : s;
 		return { start: s, end: e, range: { start: document.positionAt(s), end: document.positionAt(e) } };
 	};
 	const word = (w: ShellWord, shift: number): RunWord => {

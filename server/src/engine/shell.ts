@@ -19,11 +19,31 @@ export interface ShellParserBinaries {
 	readonly bash: Uint8Array;
 }
 
+/** Options of {@link initShellParser}. */
+export interface ShellParserOptions {
+	/**
+	 * A monotonic clock in milliseconds (the host's `performance.now`). With it, a parse that runs past
+	 * {@link parseBudgetMs} is abandoned; without it, parses are not timed.
+	 */
+	readonly clock?: () => number;
+}
+
 let parser: Parser | undefined;
 let initialising: Promise<void> | undefined;
+let clock: (() => number) | undefined;
+
+/**
+ * Time allowed to parse one script: tree-sitter's error recovery is quadratic on some invalid input (2,000
+ * unmatched `)` took a second, 8,000 sixteen), so a script that takes far longer than any real one (a 10 KiB script
+ * parses in about 3 ms) is left unanalysed rather than hanging the editor.
+ */
+export function parseBudgetMs(length: number): number {
+	return 100 + (10 * length) / 1024;
+}
 
 /** Loads the bash grammar. Safe to call more than once; later calls wait for the first. */
-export function initShellParser(binaries: ShellParserBinaries): Promise<void> {
+export function initShellParser(binaries: ShellParserBinaries, options: ShellParserOptions = {}): Promise<void> {
+	clock ??= options.clock;
 	initialising ??= (async () => {
 		await Parser.init({ wasmBinary: binaries.runtime });
 		const language = await Language.load(binaries.bash);
@@ -82,6 +102,8 @@ export interface ParsedShell {
 }
 
 const EMPTY: ParsedShell = { commands: [], hasError: false, appendAt: undefined };
+/** A script whose parse ran out of time: nothing known about it, and treated as not valid shell. */
+const ABANDONED: ParsedShell = { commands: [], hasError: true, appendAt: undefined };
 
 /** Parse budget: beyond this many characters a script is not analysed (bad input must not hang the engine). */
 export const MAX_SCRIPT_LENGTH = 200_000;
@@ -109,12 +131,21 @@ export function parseShell(script: string): ParsedShell {
 	if (!parser) {
 		throw new Error('The shell parser is not initialised: call initShellParser() first.');
 	}
-	const tree = parser.parse(script);
+	const timer = clock;
+	const deadline = timer ? timer() + parseBudgetMs(script.length) : 0;
+	const tree = timer
+		? parser.parse(script, null, { progressCallback: () => timer() > deadline })
+		: parser.parse(script);
 	let result: ParsedShell = EMPTY;
+	if (!tree) {
+		// Abandoned past its budget: start the next parse afresh, and remember this script as unparsable.
+		parser.reset();
+		result = ABANDONED;
+	}
 	if (tree) {
 		try {
 			const commands: ShellCommand[] = [];
-			collect(tree.rootNode, commands, { next: 0 });
+			collect(tree.rootNode, commands, script);
 			commands.sort((a, b) => a.start - b.start);
 			result = { commands, hasError: tree.rootNode.hasError, appendAt: appendPoint(tree.rootNode) };
 		} finally {
@@ -147,62 +178,92 @@ function appendPoint(root: Node): number | undefined {
 
 const DECLARATION_KEYWORDS = new Set(['export', 'declare', 'local', 'readonly', 'typeset']);
 
-function collect(node: Node, out: ShellCommand[], ids: { next: number }): void {
-	switch (node.type) {
-		case 'command':
-			out.push(toCommand(node, undefined, 0));
-			// Command substitutions in arguments hold commands too.
-			collectNested(node, out, ids);
-			return;
-		case 'declaration_command':
-			out.push(toDeclaration(node));
-			collectNested(node, out, ids);
-			return;
-		case 'variable_assignment':
-		case 'variable_assignments':
-			// `X=1` alone (no command): an assignment in the shell's own environment.
-			out.push(toAssignments(node));
-			collectNested(node, out, ids);
-			return;
-		case 'pipeline': {
-			const id = ids.next++;
-			let index = 0;
-			for (const child of node.namedChildren) {
-				if (!child) {
-					continue;
-				}
-				const inner = unwrapRedirected(child);
-				if (inner.type === 'command') {
-					out.push(toCommand(inner, id, index));
-					collectNested(inner, out, ids);
-				} else {
-					collect(child, out, ids);
-				}
-				index++;
-			}
+/** Work for {@link collect}: a node to visit as a statement, as a pipeline member, or for nested substitutions. */
+type Visit =
+	| { readonly kind: 'statement'; readonly node: Node; readonly parent: Node | undefined }
+	| { readonly kind: 'member'; readonly node: Node; readonly parent: Node; readonly pipeline: number; readonly index: number }
+	| { readonly kind: 'nested'; readonly node: Node; readonly parent: Node };
+
+/**
+ * Collects the simple commands under `root`, depth first in source order. An explicit stack rather than recursion:
+ * tree-sitter nests `a && b && c …` one level per command and `$( $( … ) )` one per substitution, so a long script
+ * or deep nesting overflowed the call stack. Each visit carries its node's parent because tree-sitter finds a
+ * parent by descending from the root (`Node.parent` costs the depth, which made long scripts quadratic).
+ */
+function collect(root: Node, out: ShellCommand[], script: string): void {
+	let nextPipeline = 0;
+	const stack: Visit[] = [{ kind: 'statement', node: root, parent: undefined }];
+	// Children are pushed last-first so they are visited first-first, as the recursive walk did.
+	const pushChildren = (node: Node, kind: 'statement' | 'nested'): void => {
+		if (kind === 'nested' && !mayHoldSubstitution(script, node)) {
+			// Most commands have no `$(…)`: asking tree-sitter for every word's children was a third of the walk.
 			return;
 		}
-		default:
-			for (const child of node.namedChildren) {
-				if (child) {
-					collect(child, out, ids);
-				}
+		const children = node.namedChildren;
+		for (let i = children.length - 1; i >= 0; i--) {
+			const child = children[i];
+			if (child) {
+				stack.push({ kind, node: child, parent: node });
 			}
+		}
+	};
+	for (let visit = stack.pop(); visit; visit = stack.pop()) {
+		const { node } = visit;
+		if (visit.kind === 'nested') {
+			// Commands inside `$(…)`, backticks and process substitutions within a command's words.
+			if (node.type === 'command_substitution' || node.type === 'process_substitution') {
+				stack.push({ kind: 'statement', node, parent: visit.parent });
+			} else if (node.namedChildCount > 0 && node.type !== 'heredoc_body') {
+				pushChildren(node, 'nested');
+			}
+			continue;
+		}
+		if (visit.kind === 'member') {
+			const inner = unwrapRedirected(node);
+			if (inner.type === 'command') {
+				out.push(toCommand(inner, inner === node ? visit.parent : node, visit.pipeline, visit.index));
+				pushChildren(inner, 'nested');
+			} else {
+				stack.push({ kind: 'statement', node, parent: visit.parent });
+			}
+			continue;
+		}
+		switch (node.type) {
+			case 'command':
+				out.push(toCommand(node, visit.parent, undefined, 0));
+				pushChildren(node, 'nested');
+				break;
+			case 'declaration_command':
+				out.push(toDeclaration(node));
+				pushChildren(node, 'nested');
+				break;
+			case 'variable_assignment':
+			case 'variable_assignments':
+				// `X=1` alone (no command): an assignment in the shell's own environment.
+				out.push(toAssignments(node));
+				pushChildren(node, 'nested');
+				break;
+			case 'pipeline': {
+				const pipeline = nextPipeline++;
+				const members = node.namedChildren.filter((c): c is Node => c !== null);
+				for (let i = members.length - 1; i >= 0; i--) {
+					stack.push({ kind: 'member', node: members[i], parent: node, pipeline, index: i });
+				}
+				break;
+			}
+			default:
+				pushChildren(node, 'statement');
+		}
 	}
 }
 
-/** Finds commands inside `$(…)`, backticks and process substitutions within a command's words. */
-function collectNested(node: Node, out: ShellCommand[], ids: { next: number }): void {
-	for (const child of node.namedChildren) {
-		if (!child) {
-			continue;
-		}
-		if (child.type === 'command_substitution' || child.type === 'process_substitution') {
-			collect(child, out, ids);
-		} else if (child.namedChildCount > 0 && child.type !== 'heredoc_body') {
-			collectNested(child, out, ids);
-		}
-	}
+/**
+ * Whether a node's text could contain a command or process substitution: each one starts with `$(`, a backtick,
+ * `<(` or `>(`, so text without any of them has none below it.
+ */
+function mayHoldSubstitution(script: string, node: Node): boolean {
+	const text = script.slice(node.startIndex, node.endIndex);
+	return text.includes('$(') || text.includes('`') || text.includes('<(') || text.includes('>(');
 }
 
 function unwrapRedirected(node: Node): Node {
@@ -215,8 +276,7 @@ function unwrapRedirected(node: Node): Node {
 	return node;
 }
 
-function heredocBodies(command: Node): { start: number; end: number }[] {
-	const parent = command.parent;
+function heredocBodies(parent: Node | undefined): { start: number; end: number }[] {
 	if (!parent || parent.type !== 'redirected_statement') {
 		return [];
 	}
@@ -259,12 +319,13 @@ function commandFrom(
 	return { assignments, words, start: node.startIndex, end: node.endIndex, ...extra };
 }
 
-function toCommand(node: Node, pipeline: number | undefined, pipeIndex: number): ShellCommand {
+/** A simple command; `parent` is the node it was reached from (a `redirected_statement` holds its here-documents). */
+function toCommand(node: Node, parent: Node | undefined, pipeline: number | undefined, pipeIndex: number): ShellCommand {
 	return commandFrom(node, node.namedChildren, (c) => !c.type.endsWith('redirect') && c.type !== 'comment', {
 		pipeline,
 		pipeIndex,
 		declaration: false,
-		heredocs: heredocBodies(node),
+		heredocs: heredocBodies(parent),
 	});
 }
 
@@ -313,7 +374,10 @@ function wordValue(node: Node): { value: string; dynamic: boolean } {
 			return { value: node.text.slice(1, -1), dynamic: false };
 		case 'string': {
 			const inner = node.text.slice(1, -1);
-			const dynamic = node.namedChildren.some((c) => c !== null && DYNAMIC_TYPES.has(c.type));
+			// Every dynamic part starts with `$`, a backtick, `{`, `<(` or `>(`: a plain string needs no look at its
+			// children (each one costs a round trip into tree-sitter).
+			const dynamic =
+				/[$`{<>]/.test(inner) && node.namedChildren.some((c) => c !== null && DYNAMIC_TYPES.has(c.type));
 			return { value: inner.replace(/\\([$`"\\\n])/g, '$1'), dynamic };
 		}
 		case 'ansi_c_string':

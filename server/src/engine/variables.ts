@@ -20,8 +20,21 @@ export type VariableLookup = (name: string) => string | null | undefined;
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 
+/**
+ * How deep `${A:-${B:-…}}` defaults may nest before the rest counts as unresolved. Real files nest two or three
+ * levels; without a limit, thousands of levels overflowed the call stack (and cost quadratic time).
+ */
+export const MAX_EXPANSION_DEPTH = 32;
+
 /** Expands variables in `text`. `escapeChar` + `$` is a literal dollar. */
 export function expandVariables(text: string, lookup: VariableLookup, escapeChar = '\\'): Expansion {
+	return expand(text, lookup, escapeChar, 0);
+}
+
+function expand(text: string, lookup: VariableLookup, escapeChar: string, depth: number): Expansion {
+	if (depth > MAX_EXPANSION_DEPTH) {
+		return { value: text, unresolved: true, names: [] };
+	}
 	let out = '';
 	let unresolved = false;
 	const names: string[] = [];
@@ -59,7 +72,7 @@ export function expandVariables(text: string, lookup: VariableLookup, escapeChar
 				if (op === ':-' || op === '-') {
 					const useDefault = op === ':-' ? !nonEmpty : !set;
 					if (useDefault) {
-						const inner = expandVariables(word ?? '', lookup, escapeChar);
+						const inner = expand(word ?? '', lookup, escapeChar, depth + 1);
 						names.push(...inner.names);
 						out += inner.value;
 						unresolved ||= inner.unresolved;
@@ -69,7 +82,7 @@ export function expandVariables(text: string, lookup: VariableLookup, escapeChar
 				} else if (op === ':+' || op === '+') {
 					const useAlt = op === ':+' ? nonEmpty : set;
 					if (useAlt) {
-						const inner = expandVariables(word ?? '', lookup, escapeChar);
+						const inner = expand(word ?? '', lookup, escapeChar, depth + 1);
 						names.push(...inner.names);
 						out += inner.value;
 						unresolved ||= inner.unresolved;

@@ -3,7 +3,7 @@
  * in this file" and "Show documentation for DHxxx"; the language service's quick fixes for its syntax diagnostics;
  * and `source.fixAll.dockerfileHarden` (every safe fix, in passes) for `editor.codeActionsOnSave`.
  */
-import { DockerfileParser } from 'dockerfile-ast';
+import { parseDockerfile } from '../engine/ast';
 import {
 	CodeAction,
 	CodeActionKind,
@@ -118,7 +118,7 @@ function ownComment(line: string, global: boolean): SuppressionComment | undefin
 }
 
 function lineRanges(text: string): (readonly [number, number])[] {
-	return DockerfileParser.parse(text)
+	return parseDockerfile(text)
 		.getInstructions()
 		.map((i) => [i.getRange().start.line, i.getRange().end.line] as const);
 }

@@ -7,7 +7,7 @@
  * always declared because it also carries our stale-pin check, which no other extension shows; only its
  * language-service part follows the setting.
  */
-import { DockerfileParser } from 'dockerfile-ast';
+import { parseableText, parseDockerfile } from '../engine/ast';
 import {
 	CommandIds,
 	DockerfileLanguageServiceFactory,
@@ -63,7 +63,7 @@ const TRIGGER_CHARACTERS = ['=', ' ', '$', '-'];
 
 /** Whether `position` is in the tag of a `FROM` image, where the language service would ask Docker Hub for tags. */
 function inImageTag(text: string, position: Position): boolean {
-	for (const from of DockerfileParser.parse(text).getFROMs()) {
+	for (const from of parseDockerfile(text).getFROMs()) {
 		const range = from.getImageTagRange();
 		if (
 			range &&
@@ -261,7 +261,8 @@ export class LanguageFeatures {
 	/** Syntax validation, or `undefined` while the features are off. Waits for a refresh in progress. */
 	async syntaxValidator(): Promise<((text: string) => Diagnostic[]) | undefined> {
 		const on = await this.state;
-		return on ? (text) => this.service.validate(text) : undefined;
+		// parseableText: dockerfile-utils parses with dockerfile-ast, whose quadratic case would stall the server.
+		return on ? (text) => this.service.validate(parseableText(text)) : undefined;
 	}
 
 	/**

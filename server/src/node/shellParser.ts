@@ -18,8 +18,11 @@ function locate(file: string, packagePath: string): string {
 
 /** Reads both WebAssembly files and initialises the shell parser. */
 export function loadShellParser(): Promise<void> {
-	return initShellParser({
-		runtime: readFileSync(locate(FILES.runtime, 'web-tree-sitter/web-tree-sitter.wasm')),
-		bash: readFileSync(locate(FILES.bash, 'tree-sitter-bash/tree-sitter-bash.wasm')),
-	});
+	return initShellParser(
+		{
+			runtime: readFileSync(locate(FILES.runtime, 'web-tree-sitter/web-tree-sitter.wasm')),
+			bash: readFileSync(locate(FILES.bash, 'tree-sitter-bash/tree-sitter-bash.wasm')),
+		},
+		{ clock: () => performance.now() },
+	);
 }

@@ -1,0 +1,147 @@
+/**
+ * Inputs the fuzzers found (test/fuzz/*.ts, `npm run fuzz`), each reduced to a small reproduction, kept so the bug
+ * stays fixed. Every case must keep all invariants of invariants.ts; some also check the finding that proves the
+ * engine read the whole input.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { parseableText } from '../../server/src/engine/ast';
+import { applyEdits, fixAll } from '../../server/src/engine/fixer';
+import { lint } from '../../server/src/engine/lint';
+import { clearShellCache, parseShell } from '../../server/src/engine/shell';
+import { expandVariables, MAX_EXPANSION_DEPTH } from '../../server/src/engine/variables';
+import { loadShellParser } from '../../server/src/node/shellParser';
+import { checkInvariants } from './invariants';
+
+function assertInvariants(text: string): void {
+	assert.deepEqual(checkInvariants(text), []);
+}
+
+void describe('fuzz regressions', () => {
+	before(() => loadShellParser());
+
+	it('a RUN of 8,000 `&&`-joined commands: no stack overflow, and linear time', () => {
+		// tree-sitter nests `a && b && c` one level per command: the recursive command walk overflowed the stack
+		// (every RUN rule failed), and asking each command node for its parent made the walk quadratic (8 s).
+		const script = `true${' && true'.repeat(8000)} && pip install flask`;
+		clearShellCache();
+		assert.equal(parseShell(script).commands.length, 8002);
+		const result = lint(`FROM python:3.12\nRUN ${script}\n`);
+		assert.deepEqual(result.failedRules, []);
+		assert.ok(
+			result.diagnostics.some((d) => d.code === 'DH402'),
+			'the last command is still analysed',
+		);
+		assertInvariants(`FROM python:3.12\nRUN true${' && true'.repeat(1000)} && pip install flask\n`);
+	});
+
+	it('3,000 nested command substitutions and 3,000 nested quotes', () => {
+		assertInvariants(`FROM alpine\nRUN echo ${'$('.repeat(3000)}pip install x${')'.repeat(3000)}\n`);
+		assertInvariants(`FROM alpine\nRUN echo ${'"$('.repeat(3000)}x${')"'.repeat(3000)}\n`);
+		clearShellCache();
+		const nested = parseShell(`echo ${'$('.repeat(3000)}pip install x${')'.repeat(3000)}`).commands;
+		// echo, then one command per level whose name is the next substitution, then the innermost pip install.
+		assert.equal(nested.length, 3001);
+		assert.deepEqual(
+			nested.at(-1)?.words.map((w) => w.value),
+			['pip', 'install', 'x'],
+		);
+	});
+
+	it('3,000 nested ${A:-${…}} defaults in FROM and ENV: no stack overflow', () => {
+		// The variable expansion recursed once per level before any rule ran, so lint itself threw.
+		assertInvariants(`FROM \${${'A:-${'.repeat(3000)}x${'}'.repeat(3001)}\n`);
+		assertInvariants(`FROM x\nENV A=\${${'A:-${'.repeat(3000)}x${'}'.repeat(3001)}\nRUN echo $A\n`);
+		const deep = expandVariables(
+			`\${${'A:-${'.repeat(MAX_EXPANSION_DEPTH + 5)}x${'}'.repeat(MAX_EXPANSION_DEPTH + 6)}`,
+			() => undefined,
+		);
+		assert.equal(deep.unresolved, true);
+		const shallow = expandVariables('${A:-${B:-${C:-python}}}:3.12', () => undefined);
+		assert.deepEqual(shallow, { value: 'python:3.12', unresolved: false, names: ['A', 'B', 'C'] });
+	});
+
+	it('a continuation line ending in a lone CR with `<<` in a comment: no rule fails', () => {
+		// dockerfile-ast's getHeredocs threw here (it counts a here-document it never recorded), and every rule that
+		// reads here-documents failed.
+		assertInvariants('RUN \\\r#a<<\n');
+		assertInvariants('FROM python:3.12\nRUN \\\r#a<<\nRUN pip install x\n');
+		assert.deepEqual(lint('FROM python:3.12\nRUN \\\r#a<<\n').failedRules, []);
+	});
+
+	it('a stage that ends in an unclosed here-document: fix-all does not add USER to it forever', () => {
+		// DH101's fix inserted `USER appuser` after the last instruction, which put it inside the open here-document:
+		// DH101 stayed, and every pass of fix-all added another USER.
+		assertInvariants('FROM rust:u\nRUN <<E');
+		assertInvariants('From python:m\nrun <<F');
+		assertInvariants('FROM python:m\nONBUILD RUN <<E');
+		const fixed = fixAll('FROM rust:1.80\nRUN <<E\n', { safeties: ['safe', 'review'] });
+		assert.doesNotMatch(fixed.output, /USER/);
+		// A closed one still gets its USER.
+		assert.match(
+			fixAll('FROM rust:1.80\nRUN <<E\nx\nE\n', { safeties: ['safe', 'review'] }).output,
+			/\nUSER appuser\n$/,
+		);
+	});
+
+	it('a FROM whose continuation runs into a comment line at the end of the file gets no USER after it', () => {
+		// Docker skips comment lines inside a continuation: DH101's fix added `RUN useradd …` after the `#` line, which
+		// made it part of the FROM ("FROM requires either one or three arguments").
+		assertInvariants('ARG VARIANT="e"\nFROM buildpack-deps:${VARIANT}\\\n#');
+		assertInvariants('FROM debian:12 \\\n  # a note\n\n');
+		const diagnostics = lint('FROM debian:12 \\\n# a note\n').diagnostics;
+		assert.ok(diagnostics.some((d) => d.code === 'DH101' && !d.data.fix));
+	});
+
+	it('lone CRs: the fixes keep every property but syntax, which Docker and dockerfile-utils read differently', () => {
+		// DH502 puts `# syntax=` above `#escape=`: with lone CRs dockerfile-ast then drops the escape directive (it
+		// reads one directive only), while Docker reads the whole file as one line. Not a syntax change to compare.
+		assertInvariants('#escape=`\rFROM python:m\rRUN << \rEXPOSE \\');
+		assertInvariants('#escape=`\nFROM python:m\nRUN << \nEXPOSE \\');
+	});
+
+	it('fixes of lines that were already broken: the same error again, or worded anew, is not a new one', () => {
+		// DH501 splits into builder and runtime stages, so the FROM (here with a malformed digest) appears twice.
+		assertInvariants('FROM python:m@p\nRUN apt-get u&apt-get install build-essential \nRUN pip install -rr');
+		// DH301 takes PASSWORD out of `ENV PASSWORD=1 A`: `ENV A` is as broken as before, in other words.
+		assertInvariants('FROM \nENV PASSWORD=1 A');
+	});
+
+	it('removing the last word of a continued instruction removes the continuation too', () => {
+		// DH205 removed `PYTHONHTTPSVERIFY=0` from the last line of a continued ENV and left `ENV … \` before an
+		// empty line, so the ENV went on into the next instruction.
+		assertInvariants('From \nENV = \\\nPYTHONHTTPSVERIFY=0\n{\t\ude00');
+		const text = 'FROM python:3.12\nENV PIP_NO_CACHE_DIR=1 \\\n    PYTHONHTTPSVERIFY=0\nRUN pip install x\n';
+		const fix = lint(text).diagnostics.find((d) => d.code === 'DH205')?.data.fix;
+		assert.ok(fix);
+		assert.equal(applyEdits(text, fix.edits), 'FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN pip install x\n');
+		assertInvariants(text);
+	});
+
+	it('a file that is one long comment line without a line break: linear, not quadratic', () => {
+		// dockerfile-ast reads parser directives in quadratic time there (78 KiB of `# # #…` took 6 s; the fuzzer's
+		// 37 KiB case 4.7 s): the engine appends the line break the parser needs, which changes no position.
+		const text = '# '.repeat(40_000);
+		assertInvariants(text);
+		const start = performance.now();
+		lint(text);
+		lint(`\uFEFF\t#${'#'.repeat(80_000)}`);
+		assert.ok(performance.now() - start < 2000, 'two 80 KiB one-line comments in under 2 s');
+		assert.equal(parseableText('# a'), '# a\n');
+		assert.equal(parseableText('FROM a'), 'FROM a');
+		assert.equal(parseableText('# a\nFROM b'), '# a\nFROM b');
+	});
+
+	it('thousands of unmatched `)`: the shell parse gives up within its budget instead of hanging', () => {
+		// tree-sitter's error recovery is quadratic here: 8,000 took 16 s before the parse budget.
+		const text = `FROM alpine\nRUN echo ${'))'.repeat(16000)}\n`;
+		assertInvariants(text);
+		clearShellCache();
+		const start = performance.now();
+		const parsed = parseShell(`echo ${'))'.repeat(16000)}`);
+		assert.ok(performance.now() - start < 5000);
+		assert.equal(parsed.hasError, true);
+		// A later, ordinary script parses normally (the parser was reset).
+		assert.equal(parseShell('pip install --no-cache-dir x').commands.length, 1);
+	});
+});
