@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageclient/node';
 import { Notifications } from '../../server/src/protocol';
 import { createCommands } from './commands';
+import { createErrorHandler } from './restart';
 import {
 	CLIENT_ID,
 	CLIENT_NAME,
@@ -37,7 +38,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 		CLIENT_ID,
 		CLIENT_NAME,
 		createServerOptions(context.asAbsolutePath('dist/server.js'), TransportKind.ipc),
-		createClientOptions({ outputChannel, otherDockerfileExtensionPresent, environment }),
+		createClientOptions({
+			outputChannel,
+			otherDockerfileExtensionPresent,
+			environment,
+			// Restart a crashed server and say so once (restart.ts).
+			errorHandler: createErrorHandler({
+				name: CLIENT_NAME,
+				notify: (message) => {
+					void vscode.window.showWarningMessage(message, 'Show Output').then((choice) => {
+						if (choice) {
+							outputChannel.show();
+						}
+					});
+				},
+				log: (message) => outputChannel.warn(message),
+			}),
+		}),
 	);
 	const sendEnvironment = (): void => {
 		if (languageClient.isRunning()) {

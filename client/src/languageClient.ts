@@ -3,7 +3,7 @@
  * in plain Node tests (`vscode` cannot be loaded outside an extension host).
  */
 import type { LogOutputChannel } from 'vscode';
-import type { ConfigurationItem } from 'vscode-languageclient';
+import type { ConfigurationItem, ErrorHandler } from 'vscode-languageclient';
 import type { LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { CONFIGURATION_SECTION, type ClientEnvironment } from '../../server/src/protocol';
 
@@ -29,11 +29,22 @@ export const DOCUMENT_SELECTOR = [
 	{ scheme: 'untitled', language: 'dockerfile' },
 ];
 
+/**
+ * Node flags for the server process. V8 grows its young generation to 2 × 16 MB during the bursts of allocation
+ * that analysing many files makes, and keeps it: capped at 2 MB per half, the server's resident memory after opening
+ * 200 files drops by about 35 MB (158 to 121 MB) at no measurable cost in speed (docs/performance.md).
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
 /** How to start the bundled server; the debug launch waits for an inspector on port 6009. */
 export function createServerOptions(serverModule: string, transport: TransportKind): ServerOptions {
 	return {
-		run: { module: serverModule, transport },
-		debug: { module: serverModule, transport, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+		run: { module: serverModule, transport, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+		debug: {
+			module: serverModule,
+			transport,
+			options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] },
+		},
 	};
 }
 
@@ -96,6 +107,8 @@ export interface ClientOptionsDeps {
 	readonly otherDockerfileExtensionPresent: () => boolean;
 	/** Workspace trust and proxy, read when the server starts. */
 	readonly environment?: () => ClientEnvironment;
+	/** What to do when the server crashes (restart.ts); vscode-languageclient's default when absent. */
+	readonly errorHandler?: ErrorHandler;
 }
 
 /** The language client's options. */
@@ -105,6 +118,7 @@ export function createClientOptions(deps: ClientOptionsDeps): LanguageClientOpti
 		outputChannel: deps.outputChannel,
 		// A function: read at every (re)start of the server, so a restart after granting trust sends the new state.
 		initializationOptions: deps.environment ? () => deps.environment?.() : undefined,
+		errorHandler: deps.errorHandler,
 		middleware: {
 			workspace: {
 				configuration: async (params, token, next) => {

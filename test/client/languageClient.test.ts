@@ -19,13 +19,13 @@ const token = { isCancellationRequested: false } as CancellationToken;
 const channel = { name: 'Dockerfile Harden' } as LogOutputChannel;
 
 void describe('createServerOptions', () => {
-	it('runs the bundled module, and under the debugger with an inspector on 6009', () => {
+	it('runs the bundled module with a small young generation, and under the debugger with an inspector on 6009', () => {
 		assert.deepEqual(createServerOptions('/ext/dist/server.js', IPC), {
-			run: { module: '/ext/dist/server.js', transport: IPC },
+			run: { module: '/ext/dist/server.js', transport: IPC, options: { execArgv: ['--max-semi-space-size=2'] } },
 			debug: {
 				module: '/ext/dist/server.js',
 				transport: IPC,
-				options: { execArgv: ['--nolazy', '--inspect=6009'] },
+				options: { execArgv: ['--max-semi-space-size=2', '--nolazy', '--inspect=6009'] },
 			},
 		});
 	});
