@@ -7,14 +7,15 @@ import {
 	Copy,
 	DockerfileParser,
 	Env,
+	Instruction,
 	JSONInstruction,
 	ModifiableInstruction,
 	Onbuild,
 	Run,
 	type Dockerfile,
 	type Flag,
+	type Argument,
 	type Heredoc,
-	type Instruction,
 	type JSONArgument,
 	type Property,
 } from 'dockerfile-ast';
@@ -27,6 +28,71 @@ import {
 export function parseableText(text: string): string {
 	return /^\uFEFF?[ \t]*#/.test(text) && !/[\r\n]/.test(text) ? `${text}\n` : text;
 }
+
+/**
+ * dockerfile-ast 0.7.1 re-reads an instruction's arguments from its text on every `getArguments()`, and calls it
+ * itself several times per instruction while parsing (a JSON-form instruction reads them three times), then once per
+ * `getFlags()`, `getArgumentsRange()`, … and dockerfile-utils' validation once per check. Reading them was a third of
+ * an analysis and more than half of a validation. An instruction's text and range never change after the parser made
+ * it, so the list is read once per instruction; each caller gets its own copy, because
+ * `ModifiableInstruction.getArguments()` shifts the flags off the array it gets.
+ *
+ * Installed on the class the parser, dockerfile-utils and dockerfile-language-service share (one copy of
+ * dockerfile-ast in the bundle); test/engine/ast.test.ts checks the lists equal the unmemoised ones.
+ */
+function memoiseRawArguments(): void {
+	const prototype = Instruction.prototype as unknown as { getRawArguments(): Argument[] };
+	const read = prototype.getRawArguments;
+	if (typeof read !== 'function' || (read as { memoised?: boolean }).memoised) {
+		return;
+	}
+	const lists = new WeakMap<object, Argument[]>();
+	const memoised = function (this: Instruction): Argument[] {
+		let list = lists.get(this);
+		if (!list) {
+			list = read.call(this);
+			lists.set(this, list);
+		}
+		return list.slice();
+	};
+	Object.defineProperty(memoised, 'memoised', { value: true });
+	Object.defineProperty(memoised, 'unmemoised', { value: read });
+	prototype.getRawArguments = memoised;
+}
+memoiseRawArguments();
+
+let lastParse: { content: string; dockerfile: Dockerfile } | undefined;
+
+/** Drops the parse {@link memoiseLastParse} keeps (the benchmark times parses that cannot reuse one). */
+export function forgetLastParse(): void {
+	lastParse = undefined;
+}
+
+/**
+ * The server analyses each version of a document twice: our rules and dockerfile-utils' syntax check (through
+ * dockerfile-language-service), and each parsed the same text, which was a third of the time from a keystroke to its
+ * diagnostics. `DockerfileParser.parse` now keeps its last result and gives it again for the same text. Nothing
+ * writes to a parsed Dockerfile (dockerfile-ast's only lazy fields, such as an instruction's flags, are filled the
+ * same way whoever asks first), so sharing it changes no answer; it holds one document.
+ */
+function memoiseLastParse(): void {
+	const parser = DockerfileParser as { parse: (content: string) => Dockerfile } & { unmemoised?: unknown };
+	if (parser.unmemoised) {
+		return;
+	}
+	const parse = parser.parse.bind(DockerfileParser);
+	parser.parse = (content: string): Dockerfile => {
+		let last = lastParse;
+		if (last?.content !== content) {
+			lastParse = undefined;
+			last = { content, dockerfile: parse(content) };
+			lastParse = last;
+		}
+		return last.dockerfile;
+	};
+	parser.unmemoised = parse;
+}
+memoiseLastParse();
 
 /** Parses a Dockerfile with dockerfile-ast, avoiding its quadratic case ({@link parseableText}). */
 export function parseDockerfile(text: string): Dockerfile {
