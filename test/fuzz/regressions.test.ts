@@ -84,6 +84,17 @@ void describe('fuzz regressions', () => {
 		);
 	});
 
+	it('a here-document dockerfile-ast opens but cannot report (a lone CR in a continuation): no USER added forever', () => {
+		// Found by `npm run fuzz -- --runs 1000000 --seed 8000000` (chunk 8000021): `RUN \\<CR>#s<LF><<-` opens a
+		// here-document that swallows the rest of the file, but getHeredocs() throws on it, so endsInOpenHeredoc could not
+		// see it; DH101 appended USER into the body on every pass of fix-all.
+		assertInvariants('FROM alpine:1\nRUN \\\r#s\n<<-');
+		const fixed = fixAll('FROM alpine:1\nRUN \\\r#s\n<<-', { safeties: ['safe', 'review'] });
+		assert.doesNotMatch(fixed.output, /USER/);
+		const diagnostic = lint('FROM alpine:1\nRUN \\\r#s\n<<-').diagnostics.find((d) => d.code === 'DH101');
+		assert.ok(diagnostic && !diagnostic.data.fix, 'DH101 is reported without a fix');
+	});
+
 	it('a FROM whose continuation runs into a comment line at the end of the file gets no USER after it', () => {
 		// Docker skips comment lines inside a continuation: DH101's fix added `RUN useradd …` after the `#` line, which
 		// made it part of the FROM ("FROM requires either one or three arguments").

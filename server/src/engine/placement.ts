@@ -3,7 +3,7 @@
  * an instruction's text, and keywords written in the file's own case.
  */
 import type { Instruction } from 'dockerfile-ast';
-import { heredocsOf } from './ast';
+import { heredocsOf, parseDockerfile } from './ast';
 import type { Position } from 'vscode-languageserver-types';
 import type { FileModel } from './model';
 
@@ -88,4 +88,19 @@ export function endsWithContinuation(model: FileModel, instruction: Instruction)
 /** Whether an instruction ends in a here-document without its closing line: a line added after it would be a line of the body. */
 export function endsInOpenHeredoc(instruction: Instruction): boolean {
 	return heredocsOf(instruction).some((heredoc) => heredoc.getDelimiterRange() === null);
+}
+
+/**
+ * Whether an instruction added on a new line after `instruction` would be read as one of its own: the parser is
+ * asked, on the text up to that instruction's end with a probe line appended. {@link endsWithContinuation} and
+ * {@link endsInOpenHeredoc} name the usual reasons it would not; this also covers the ones they cannot see, such as
+ * a here-document that dockerfile-ast opens but cannot report (found by the fuzzer: `RUN \<CR>#s<LF><<-`, where
+ * DH101's USER became a line of the body and fix-all added it again on every pass).
+ */
+export function lineAfterStandsAlone(model: FileModel, instruction: Instruction): boolean {
+	const text = model.document.getText();
+	const end = model.document.offsetAt(instruction.getRange().end);
+	const probe = `${text.slice(0, end)}\nUSER dockerfile-harden-probe\n`;
+	const last = parseDockerfile(probe).getInstructions().at(-1);
+	return last?.getKeyword() === 'USER' && last.getRange().start.line > instruction.getRange().end.line;
 }

@@ -18,6 +18,7 @@ import { packageCommand } from './packages';
 import {
 	attachedStartLine,
 	endsInOpenHeredoc,
+	lineAfterStandsAlone,
 	endsWithContinuation,
 	instructionBlockText,
 	instructionText,
@@ -406,7 +407,8 @@ export function pipSplitPlan(model: FileModel, stage: Stage): SplitPlan | undefi
 		!pip ||
 		pipHasLocation(model, stage, pipRun, pip) ||
 		endsWithContinuation(model, pipRun) ||
-		endsInOpenHeredoc(pipRun)
+		endsInOpenHeredoc(pipRun) ||
+		!lineAfterStandsAlone(model, pipRun)
 	) {
 		return undefined;
 	}

@@ -8,7 +8,13 @@ import { basename, type RunCommand } from '../engine/runScript';
 import type { ImageRef } from '../engine/imageRef';
 import { registryOf, repositoryOf } from '../engine/imageRef';
 import { resolveImagePath, type FileModel, type Stage } from '../engine/model';
-import { beforeInstruction, endsInOpenHeredoc, endsWithContinuation, keywordLike } from '../engine/placement';
+import {
+	beforeInstruction,
+	endsInOpenHeredoc,
+	endsWithContinuation,
+	keywordLike,
+	lineAfterStandsAlone,
+} from '../engine/placement';
 import { createdUsers } from '../engine/users';
 import { defineRule, type Fixer } from './types';
 
@@ -248,6 +254,9 @@ function plan(model: FileModel, stage: Stage, rootUser: Instruction | undefined,
 			reason:
 				'the stage ends in a here-document without its closing line, so a line added after it would become part of it',
 		};
+	}
+	if (!lineAfterStandsAlone(model, last) || (choice.create && !lineAfterStandsAlone(model, stage.from))) {
+		return { reason: 'a line added to the stage would be read as part of the instruction before it' };
 	}
 
 	// The app's files: COPYs from the build context into the working directory, once the user exists (the seed's
