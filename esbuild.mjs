@@ -1,14 +1,30 @@
 // Bundles the extension, the language server and the CLI into dist/ (nothing from node_modules ships).
 import { build, context } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+const { patches, patchSource } = require('./scripts/dependency-patches.cjs');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+/** Applies scripts/dependency-patches.cjs to the files it names, as they are bundled. */
+const dependencyPatches = {
+	name: 'dependency-patches',
+	/** @param {import('esbuild').PluginBuild} build */
+	setup(build) {
+		for (const patch of patches) {
+			build.onLoad({ filter: patch.file }, (args) => ({
+				contents: patchSource(args.path, readFileSync(args.path, 'utf8')).source,
+				loader: 'js',
+			}));
+		}
+	},
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
+	plugins: [dependencyPatches],
 	bundle: true,
 	platform: 'node',
 	format: 'cjs',

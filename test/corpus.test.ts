@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { DockerfileParser } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { validate } from 'dockerfile-utils';
+import { validate } from './harness/dockerfileUtils';
 import { applyEdits, fixAll } from '../server/src/engine/fixer';
 import { planHarden } from '../server/src/engine/harden';
 import { lint } from '../server/src/engine/lint';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DockerfileParser, Instruction, Onbuild, type Argument, type Dockerfile } from 'dockerfile-ast';
-import { validate } from 'dockerfile-utils';
+import { validate } from '../harness/dockerfileUtils';
 import { forgetLastParse, parseDockerfile } from '../../server/src/engine/ast';
 import { lint } from '../../server/src/engine/lint';
 import { loadSeeds } from '../fuzz/runner';

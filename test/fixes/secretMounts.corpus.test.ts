@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { DockerfileParser } from 'dockerfile-ast';
-import { validate } from 'dockerfile-utils';
+import { validate } from '../harness/dockerfileUtils';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { applyEdits, fixAll } from '../../server/src/engine/fixer';
 import { lint } from '../../server/src/engine/lint';

@@ -12,7 +12,7 @@
  *
  * Syntax is compared only for text without lone CRs (see {@link checkInvariants}).
  */
-import { validate } from 'dockerfile-utils';
+import { validate } from '../harness/dockerfileUtils';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseableText } from '../../server/src/engine/ast';
 import { applyEdits, fixAll } from '../../server/src/engine/fixer';

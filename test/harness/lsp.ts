@@ -4,6 +4,8 @@
  * (`workspace/configuration`, `workspace/applyEdit`, registrations, `window/showDocument`) and records them.
  * Tests wait on what the server sends, never on fixed sleeps.
  */
+// First: the in-process server's dockerfile-utils gets the patches the bundled one has.
+import './dockerfileUtils';
 import path from 'node:path';
 import { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { validate } from 'dockerfile-utils';
+import { validate } from '../harness/dockerfileUtils';
 import { memoryContext } from '../../server/src/engine/context';
 import { fixAll } from '../../server/src/engine/fixer';
 import { lint } from '../../server/src/engine/lint';
