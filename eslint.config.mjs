@@ -30,7 +30,9 @@ export default tseslint.config(
 				'error',
 				{
 					// node:test's describe/it return promises the runner itself awaits.
-					allowForKnownSafeCalls: [{ from: 'package', name: ['describe', 'it', 'test', 'suite'], package: 'node:test' }],
+					allowForKnownSafeCalls: [
+						{ from: 'package', name: ['describe', 'it', 'test', 'suite'], package: 'node:test' },
+					],
 				},
 			],
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -67,5 +69,9 @@ export default tseslint.config(
 				},
 			],
 		},
+	},
+	{
+		files: ['**/*.cjs'],
+		languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
 	},
 );

@@ -16,10 +16,14 @@ for (const dir of readdirSync(corpus)) {
 	}
 }
 const started = performance.now();
-const run = spawnSync(process.execPath, [join(root, 'dist/cli.js'), '--format', 'json', '--fail-on', 'none', ...files], {
-	encoding: 'utf8',
-	maxBuffer: 256 * 1024 * 1024,
-});
+const run = spawnSync(
+	process.execPath,
+	[join(root, 'dist/cli.js'), '--format', 'json', '--fail-on', 'none', ...files],
+	{
+		encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024,
+	},
+);
 const seconds = (performance.now() - started) / 1000;
 if (run.status !== 0) {
 	console.error(run.stderr);
@@ -27,7 +31,9 @@ if (run.status !== 0) {
 }
 const report = JSON.parse(run.stdout);
 const { allRules } = await import(join(root, 'out/server/src/rules/index.js'));
-const counts = new Map(allRules.map((r) => [r.meta.id, { name: r.meta.name, findings: 0, files: new Set(), fixable: 0 }]));
+const counts = new Map(
+	allRules.map((r) => [r.meta.id, { name: r.meta.name, findings: 0, files: new Set(), fixable: 0 }]),
+);
 for (const file of report.files) {
 	for (const f of file.findings) {
 		const c = counts.get(f.ruleId);

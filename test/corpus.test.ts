@@ -43,9 +43,7 @@ function shellErrors(text: string): number {
 		dockerfile,
 		dockerfile.getEscapeCharacter(),
 	);
-	return dockerfile
-		.getInstructions()
-		.filter((i) => i.getKeyword() === 'RUN' && model.runScript(i).hasError).length;
+	return dockerfile.getInstructions().filter((i) => i.getKeyword() === 'RUN' && model.runScript(i).hasError).length;
 }
 
 /** Lines of `a` missing from `b`, as a multiset difference. */

@@ -16,7 +16,10 @@ describe('golden files', () => {
 	it("the seed's 'putting it all together' Dockerfile (full digests) is clean of every rule", () => {
 		const path = join(root, 'examples/hardened-python/Dockerfile');
 		const result = lint(readFileSync(path, 'utf8'), { buildContext: fsContext(dirname(path)) });
-		assert.deepEqual(result.diagnostics.map((d) => `${d.range.start.line + 1}:${d.code} ${d.message}`), []);
+		assert.deepEqual(
+			result.diagnostics.map((d) => `${d.range.start.line + 1}:${d.code} ${d.message}`),
+			[],
+		);
 	});
 
 	for (const example of ['insecure-python', 'hardened-python']) {

@@ -9,7 +9,17 @@ import { docsUrl } from '../server/src/protocol';
 import { allRules } from '../server/src/rules';
 
 const root = resolve(__dirname, '../..');
-const HEADINGS = ['## What it finds', '## Why it matters', '## Bad', '## Good', '## Fix', '## Options', '## Not reported', '## Suppress', '## Equivalents'];
+const HEADINGS = [
+	'## What it finds',
+	'## Why it matters',
+	'## Bad',
+	'## Good',
+	'## Fix',
+	'## Options',
+	'## Not reported',
+	'## Suppress',
+	'## Equivalents',
+];
 
 describe('rule catalogue', () => {
 	it('has unique, well-formed ids in sorted order', () => {

@@ -103,9 +103,15 @@ export function hardenMessage(result: HardenResult): { level: 'info' | 'warning'
 		case 'nothing':
 			return { level: 'info', text: `Harden Dockerfile found nothing it can change.${left}` };
 		case 'stale':
-			return { level: 'warning', text: 'The Dockerfile changed while Harden Dockerfile ran. Nothing was changed; run it again.' };
+			return {
+				level: 'warning',
+				text: 'The Dockerfile changed while Harden Dockerfile ran. Nothing was changed; run it again.',
+			};
 		case 'rejected':
-			return { level: 'warning', text: 'The changes were not applied (cancelled in the preview, or the file changed). Nothing was changed.' };
+			return {
+				level: 'warning',
+				text: 'The changes were not applied (cancelled in the preview, or the file changed). Nothing was changed.',
+			};
 		case 'cancelled':
 			return { level: 'warning', text: 'Harden Dockerfile was cancelled; nothing was changed.' };
 		case 'unknownDocument':
@@ -118,7 +124,9 @@ function isHardenResult(value: unknown): value is HardenResult {
 		return false;
 	}
 	const r = value as Partial<HardenResult>;
-	return typeof r.outcome === 'string' && Array.isArray(r.rules) && typeof r.summary === 'string' && Array.isArray(r.secrets);
+	return (
+		typeof r.outcome === 'string' && Array.isArray(r.rules) && typeof r.summary === 'string' && Array.isArray(r.secrets)
+	);
 }
 
 /** Builds the handlers of the user commands. */

@@ -7,8 +7,7 @@
 export const DIAGNOSTIC_SOURCE = 'dockerfile-harden';
 
 /** Base URL of the rule documentation pages (`<base>/DH101-no-root-user.md`). */
-export const DOCS_BASE_URL =
-	'https://github.com/dockerfile-harden/dockerfile-harden/blob/main/docs/rules/';
+export const DOCS_BASE_URL = 'https://github.com/dockerfile-harden/dockerfile-harden/blob/main/docs/rules/';
 
 /** Commands the user runs from VS Code. */
 export const ClientCommands = {
@@ -154,9 +153,7 @@ function stringArray(value: unknown): string[] | undefined {
 }
 
 function record(value: unknown): Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value)
-		? (value as Record<string, unknown>)
-		: {};
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** Why a secret pattern cannot be used (`undefined`: it compiles as a case-insensitive regular expression). */
@@ -201,8 +198,7 @@ export function normalizeSettings(raw: unknown): Settings {
 					? timeout
 					: DEFAULT_SETTINGS.registry.timeoutMs,
 		},
-		languageFeatures:
-			mode === 'on' || mode === 'off' || mode === 'auto' ? mode : DEFAULT_SETTINGS.languageFeatures,
+		languageFeatures: mode === 'on' || mode === 'off' || mode === 'auto' ? mode : DEFAULT_SETTINGS.languageFeatures,
 	};
 }
 
@@ -452,9 +448,13 @@ export function pinSummary(result: PinResult): string {
 		if (failed.length > 0) {
 			parts.push(`Pinned ${done.length} of ${plural(done.length + failed.length, 'image', 'images')}.`);
 		} else if (updated === done.length) {
-			parts.push(`Updated the ${done.length === 1 ? 'digest of 1 image' : `digests of ${done.length} images`} to what ${done.length === 1 ? 'its tag names' : 'their tags name'} now.`);
+			parts.push(
+				`Updated the ${done.length === 1 ? 'digest of 1 image' : `digests of ${done.length} images`} to what ${done.length === 1 ? 'its tag names' : 'their tags name'} now.`,
+			);
 		} else {
-			parts.push(`Pinned ${plural(done.length, 'image', 'images')} to ${done.length === 1 ? 'its digest' : 'their digests'}.`);
+			parts.push(
+				`Pinned ${plural(done.length, 'image', 'images')} to ${done.length === 1 ? 'its digest' : 'their digests'}.`,
+			);
 		}
 	}
 	if (current.length > 0) {

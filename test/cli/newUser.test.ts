@@ -40,7 +40,12 @@ function findings(dir: string, extra: string[] = []): Finding[] {
 
 function project(files: Record<string, string>): string {
 	const dir = join(tempDir(), 'app');
-	writeTree(dir, { 'package.json': '{}', 'package-lock.json': '{}', '.npmrc': 'registry=https://registry.npmjs.org/\n', ...files });
+	writeTree(dir, {
+		'package.json': '{}',
+		'package-lock.json': '{}',
+		'.npmrc': 'registry=https://registry.npmjs.org/\n',
+		...files,
+	});
 	return dir;
 }
 

@@ -104,7 +104,12 @@ void describe('run (in-process)', () => {
 	void it('--fix-unsafe writes the .dockerignore a broad COPY needs; --diff shows it; --fix leaves it', async () => {
 		const dir = tempDir();
 		const text = `FROM python:3.12-slim@${DIGEST}\nCOPY . /app\nUSER 1000\nCMD ["python"]\n`;
-		writeTree(dir, { 'a/Dockerfile': text, 'b/Dockerfile': text, 'c/Dockerfile': text, 'c/.dockerignore': 'node_modules' });
+		writeTree(dir, {
+			'a/Dockerfile': text,
+			'b/Dockerfile': text,
+			'c/Dockerfile': text,
+			'c/.dockerignore': 'node_modules',
+		});
 		await runInProcess(['--fix', 'a'], { cwd: dir });
 		assert.equal(existsSync(join(dir, 'a/.dockerignore')), false, '--fix applies no review fix');
 
@@ -125,7 +130,9 @@ void describe('run (in-process)', () => {
 		const again = await runInProcess(['--fix-unsafe', '--format', 'json', 'b', 'c'], { cwd: dir });
 		assert.equal(readFileSync(join(dir, 'c/.dockerignore'), 'utf8'), extended);
 		assert.deepEqual(
-			(JSON.parse(again.stdout) as JsonOut).files.flatMap((f) => f.findings.map((d) => d.ruleId)).filter((r) => r === 'DH305'),
+			(JSON.parse(again.stdout) as JsonOut).files
+				.flatMap((f) => f.findings.map((d) => d.ruleId))
+				.filter((r) => r === 'DH305'),
 			[],
 		);
 	});

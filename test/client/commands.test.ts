@@ -89,7 +89,9 @@ void describe('user commands', () => {
 	it('Harden Dockerfile asks the server to harden this version (with pinning), then offers the summary', async () => {
 		const { deps, recorded } = fakes(DOCKERFILE, () => APPLIED);
 		await createCommands(deps)[ClientCommands.hardenDockerfile]();
-		assert.deepEqual(recorded.requests, [[ServerCommands.harden, [{ uri: 'file:///w/Dockerfile', version: 7, pin: true }]]]);
+		assert.deepEqual(recorded.requests, [
+			[ServerCommands.harden, [{ uri: 'file:///w/Dockerfile', version: 7, pin: true }]],
+		]);
 		assert.deepEqual(recorded.summaries, [
 			[
 				'Harden Dockerfile applied the changes of 2 rules (DH301, DH402). 3 findings still need a person. ' +

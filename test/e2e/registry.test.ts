@@ -88,74 +88,89 @@ void describe('Dockerfile Harden and a registry', () => {
 		}
 	});
 
-	it('hardens the insecure example: preview, every fix and the digest, the .dockerignore, the summary', SCENARIO, async () => {
-		const proxy = await startRegistryProxy(registry.origin);
-		try {
-			const image = `${proxy.host}/library/python:3.11-slim`;
-			const prepare = (workspace: Workspace): void =>
-				workspace.write('Dockerfile', workspace.read('Dockerfile').replace(/^FROM python:3\.11-slim$/m, `FROM ${image}`));
-			await runScenario(browser, 'harden dockerfile', { prepare }, async ({ workspace, workbench, shot }) => {
-				const original = workspace.read('Dockerfile');
-				assert.ok(original.includes(`FROM ${image}\n`));
-				// The CLI's safe and review fixes, with the registry's digest on every use of the image.
-				const fixed = cliFixed(workspace.file('Dockerfile'), '--fix-unsafe');
-				const expected = fixed.replace(
-					new RegExp(`${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[\\s]|$)`, 'gm'),
-					`${image}@${digests.get('3.11-slim')}`,
-				);
-				assert.notEqual(expected, fixed, 'the image is pinned');
-				assert.equal(existsSync(workspace.file('.dockerignore')), false);
-				await workbench.openFile('Dockerfile');
-				await workbench.page.locator('.squiggly-warning').first().waitFor();
-				await workbench.runCommand('Dockerfile Harden: Harden Dockerfile');
-				// Review fixes need confirmation, so VS Code shows its refactor preview: safe fixes and the digest come
-				// ticked, review fixes (and the new .dockerignore) unticked. The user ticks everything and applies.
-				await workbench.applyRefactorPreview(async () => {
-					const files = await workbench.refactorPreviewFiles();
-					assert.deepEqual(
-						files.map((f) => [f.text.includes('.dockerignore') ? '.dockerignore' : 'Dockerfile', f.checked]),
-						[
-							['.dockerignore', false],
-							['Dockerfile', true],
-						],
+	it(
+		'hardens the insecure example: preview, every fix and the digest, the .dockerignore, the summary',
+		SCENARIO,
+		async () => {
+			const proxy = await startRegistryProxy(registry.origin);
+			try {
+				const image = `${proxy.host}/library/python:3.11-slim`;
+				const prepare = (workspace: Workspace): void =>
+					workspace.write(
+						'Dockerfile',
+						workspace.read('Dockerfile').replace(/^FROM python:3\.11-slim$/m, `FROM ${image}`),
 					);
-					await shot('preview');
-					await workbench.tickAllInRefactorPreview();
+				await runScenario(browser, 'harden dockerfile', { prepare }, async ({ workspace, workbench, shot }) => {
+					const original = workspace.read('Dockerfile');
+					assert.ok(original.includes(`FROM ${image}\n`));
+					// The CLI's safe and review fixes, with the registry's digest on every use of the image.
+					const fixed = cliFixed(workspace.file('Dockerfile'), '--fix-unsafe');
+					const expected = fixed.replace(
+						new RegExp(`${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[\\s]|$)`, 'gm'),
+						`${image}@${digests.get('3.11-slim')}`,
+					);
+					assert.notEqual(expected, fixed, 'the image is pinned');
+					assert.equal(existsSync(workspace.file('.dockerignore')), false);
+					await workbench.openFile('Dockerfile');
+					await workbench.page.locator('.squiggly-warning').first().waitFor();
+					await workbench.runCommand('Dockerfile Harden: Harden Dockerfile');
+					// Review fixes need confirmation, so VS Code shows its refactor preview: safe fixes and the digest come
+					// ticked, review fixes (and the new .dockerignore) unticked. The user ticks everything and applies.
+					await workbench.applyRefactorPreview(async () => {
+						const files = await workbench.refactorPreviewFiles();
+						assert.deepEqual(
+							files.map((f) => [f.text.includes('.dockerignore') ? '.dockerignore' : 'Dockerfile', f.checked]),
+							[
+								['.dockerignore', false],
+								['Dockerfile', true],
+							],
+						);
+						await shot('preview');
+						await workbench.tickAllInRefactorPreview();
+					});
+					const message = await workbench.notification(/Harden Dockerfile applied/);
+					assert.match(message, /applied the changes of \d+ rules \(DH\d{3}/);
+					await workbench.waitForEditorText(expected);
+					assert.ok(proxy.requests.length > 0, 'the digest came from the registry');
+					// The .dockerignore the build context needs is created in the same edit.
+					await until(
+						'.dockerignore to exist',
+						async () => existsSync(workspace.file('.dockerignore')),
+						(e) => e,
+					);
+					// The summary: how to build with the secrets the fixes introduced, and how to run.
+					await workbench.page
+						.locator('.notification-toast', { hasText: 'Harden Dockerfile applied' })
+						.getByRole('button', { name: 'Show Summary' })
+						.click();
+					const top = await until(
+						'the summary to open',
+						() => workbench.editorText(),
+						(text) => text.startsWith('# Harden Dockerfile'),
+					);
+					assert.match(top, /DH201: pinned/);
+					await shot('summary');
+					// Its end: the secrets the build now needs (also for Compose), and the hardened run line.
+					await workbench.page.keyboard.press('Control+End');
+					const end = await until(
+						'the end of the summary',
+						() => workbench.editorText(),
+						(text) => text.includes('docker run --read-only'),
+					);
+					const flat = end.replace(/\s+/g, ' ');
+					assert.match(flat, /`\w+`: export [A-Z_]+ in the build's environment/);
+					assert.match(flat, /With Docker Compose: ```yaml services: app: build: context: \. secrets: - \w+/);
+					assert.equal(
+						workspace.read('Dockerfile'),
+						original,
+						'nothing is written to the Dockerfile before the user saves',
+					);
 				});
-				const message = await workbench.notification(/Harden Dockerfile applied/);
-				assert.match(message, /applied the changes of \d+ rules \(DH\d{3}/);
-				await workbench.waitForEditorText(expected);
-				assert.ok(proxy.requests.length > 0, 'the digest came from the registry');
-				// The .dockerignore the build context needs is created in the same edit.
-				await until('.dockerignore to exist', async () => existsSync(workspace.file('.dockerignore')), (e) => e);
-				// The summary: how to build with the secrets the fixes introduced, and how to run.
-				await workbench.page
-					.locator('.notification-toast', { hasText: 'Harden Dockerfile applied' })
-					.getByRole('button', { name: 'Show Summary' })
-					.click();
-				const top = await until(
-					'the summary to open',
-					() => workbench.editorText(),
-					(text) => text.startsWith('# Harden Dockerfile'),
-				);
-				assert.match(top, /DH201: pinned/);
-				await shot('summary');
-				// Its end: the secrets the build now needs (also for Compose), and the hardened run line.
-				await workbench.page.keyboard.press('Control+End');
-				const end = await until(
-					'the end of the summary',
-					() => workbench.editorText(),
-					(text) => text.includes('docker run --read-only'),
-				);
-				const flat = end.replace(/\s+/g, ' ');
-				assert.match(flat, /`\w+`: export [A-Z_]+ in the build's environment/);
-				assert.match(flat, /With Docker Compose: ```yaml services: app: build: context: \. secrets: - \w+/);
-				assert.equal(workspace.read('Dockerfile'), original, 'nothing is written to the Dockerfile before the user saves');
-			});
-		} finally {
-			await proxy.close();
-		}
-	});
+			} finally {
+				await proxy.close();
+			}
+		},
+	);
 
 	it('analyses in Restricted Mode and sends nothing to the registry', SCENARIO, async () => {
 		const proxy = await startRegistryProxy(registry.origin);

@@ -25,17 +25,32 @@ describe('EditComposer', () => {
 		const original = 'FROM a\nRUN pip install x\n';
 		const composer = new EditComposer(original);
 		composer.apply([
-			{ range: { start: { line: 1, character: 15 }, end: { line: 1, character: 15 } }, newText: ' --no-cache-dir', label: 'DH402' },
-			{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '# syntax=docker/dockerfile:1\n', label: 'DH502' },
+			{
+				range: { start: { line: 1, character: 15 }, end: { line: 1, character: 15 } },
+				newText: ' --no-cache-dir',
+				label: 'DH402',
+			},
+			{
+				range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+				newText: '# syntax=docker/dockerfile:1\n',
+				label: 'DH502',
+			},
 		]);
 		// The second pass edits text the first inserted and text it did not.
 		composer.apply([
-			{ range: { start: { line: 2, character: 16 }, end: { line: 2, character: 30 } }, newText: '--no-cache-dir --require-hashes', label: 'DH401' },
+			{
+				range: { start: { line: 2, character: 16 }, end: { line: 2, character: 30 } },
+				newText: '--no-cache-dir --require-hashes',
+				label: 'DH401',
+			},
 			{ range: { start: { line: 1, character: 5 }, end: { line: 1, character: 6 } }, newText: 'b', label: 'DH201' },
 		]);
 		const edits = composer.edits();
 		assert.equal(applyEdits(original, edits), composer.text);
-		assert.equal(composer.text, '# syntax=docker/dockerfile:1\nFROM b\nRUN pip install --no-cache-dir --require-hashes x\n');
+		assert.equal(
+			composer.text,
+			'# syntax=docker/dockerfile:1\nFROM b\nRUN pip install --no-cache-dir --require-hashes x\n',
+		);
 		assert.deepEqual(
 			edits.map((e) => [e.label, e.newText]),
 			[

@@ -34,7 +34,10 @@ void describe('planHarden', () => {
 		const safeOnly = fixAll(text, { safeties: ['safe'] });
 		assert.notEqual(plan.output, safeOnly.output, 'the review fix (DH4xx TLS bypass) is in the plan');
 		assert.ok(plan.applied.some((a) => !safeOnly.applied.some((b) => b.ruleId === a.ruleId)));
-		assert.ok(plan.remaining.some((d) => d.code === 'DH201'), 'pinning is left to the caller');
+		assert.ok(
+			plan.remaining.some((d) => d.code === 'DH201'),
+			'pinning is left to the caller',
+		);
 		assert.ok(plan.remaining.every((d) => d.data.fix === undefined || d.data.fix.safety === 'network'));
 	});
 
@@ -50,7 +53,13 @@ void describe('Harden summary', () => {
 	it('builds with a --secret per secret, env or file', () => {
 		assert.equal(buildCommand([]), 'docker buildx build -t myapp .');
 		assert.equal(
-			buildCommand([{ id: 'pypi_token', env: 'PYPI_TOKEN' }, { id: 'netrc', src: '$HOME/.netrc' }], 'app.Dockerfile'),
+			buildCommand(
+				[
+					{ id: 'pypi_token', env: 'PYPI_TOKEN' },
+					{ id: 'netrc', src: '$HOME/.netrc' },
+				],
+				'app.Dockerfile',
+			),
 			'docker buildx build --secret id=pypi_token,env=PYPI_TOKEN --secret id=netrc,src=$HOME/.netrc -f app.Dockerfile -t myapp .',
 		);
 	});
@@ -73,6 +82,9 @@ void describe('Harden summary', () => {
 			assert.ok(summary.includes(`Line ${d.range.start.line + 1}, ${d.code}:`), d.code);
 		}
 		assert.ok(summary.includes(RUN_COMMAND));
-		assert.match(hardenSummary({ applied: [], secrets: [], files: [], notes: [], remaining: [] }), /Nothing: no fix applies/);
+		assert.match(
+			hardenSummary({ applied: [], secrets: [], files: [], notes: [], remaining: [] }),
+			/Nothing: no fix applies/,
+		);
 	});
 });

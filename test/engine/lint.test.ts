@@ -25,7 +25,9 @@ describe('lint', () => {
 			fix: {
 				title: 'Add --no-cache-dir to pip install',
 				safety: 'safe',
-				edits: [{ range: { start: { line: 2, character: 15 }, end: { line: 2, character: 15 } }, newText: ' --no-cache-dir' }],
+				edits: [
+					{ range: { start: { line: 2, character: 15 }, end: { line: 2, character: 15 } }, newText: ' --no-cache-dir' },
+				],
 			},
 		});
 	});
@@ -53,7 +55,9 @@ describe('lint', () => {
 		// A project config turns DH402 off by id; the user's setting by name turns it back on.
 		const merged = normalizeSettings({ rules: { DH402: 'off', 'pip-no-cache-dir': 'info' } });
 		assert.deepEqual(
-			lint(INSECURE, { settings: merged }).diagnostics.filter((d) => d.code === 'DH402').map((d) => d.severity),
+			lint(INSECURE, { settings: merged })
+				.diagnostics.filter((d) => d.code === 'DH402')
+				.map((d) => d.severity),
 			[3],
 		);
 	});
@@ -128,10 +132,7 @@ describe('fixAll', () => {
 			result.output,
 			'# syntax=docker/dockerfile:1\nFROM python:3.11\nRUN <<EOF\npip install --no-cache-dir flask==3.0.3\nEOF\n',
 		);
-		assert.deepEqual(
-			result.applied.map((a) => a.ruleId).sort(),
-			['DH402', 'DH502'],
-		);
+		assert.deepEqual(result.applied.map((a) => a.ruleId).sort(), ['DH402', 'DH502']);
 		assert.deepEqual(
 			result.remaining.map((d) => `${d.range.start.line}:${d.code}`),
 			['1:DH101', '1:DH201'],

@@ -9,7 +9,11 @@ import { expandVariables } from '../../server/src/engine/variables';
 
 function model(text: string): FileModel {
 	const dockerfile = DockerfileParser.parse(text);
-	return new FileModel(TextDocument.create('file:///D', 'dockerfile', 0, text), dockerfile, dockerfile.getEscapeCharacter());
+	return new FileModel(
+		TextDocument.create('file:///D', 'dockerfile', 0, text),
+		dockerfile,
+		dockerfile.getEscapeCharacter(),
+	);
 }
 
 describe('image references', () => {
@@ -40,7 +44,13 @@ describe('image references', () => {
 	it('keeps tag and digest apart', () => {
 		const digest = 'sha256:' + 'f'.repeat(64);
 		const ref = parseImageRef(`reg.io:443/a/b:1.0@${digest}`);
-		assert.deepEqual(ref, { raw: `reg.io:443/a/b:1.0@${digest}`, registry: 'reg.io:443', path: 'a/b', tag: '1.0', digest });
+		assert.deepEqual(ref, {
+			raw: `reg.io:443/a/b:1.0@${digest}`,
+			registry: 'reg.io:443',
+			path: 'a/b',
+			tag: '1.0',
+			digest,
+		});
 		assert.ok(isValidDigest(digest));
 		assert.ok(!isValidDigest('sha256:d3af7985a5a...'));
 		assert.ok(!isValidDigest('sha256:' + 'F'.repeat(64)));
@@ -89,28 +99,72 @@ describe('stage model', () => {
 		const m = model('ARG V=1\nFROM a AS one\nARG V\nENV E=$V\nFROM one\nARG W=2\nRUN x');
 		const last = m.stages[1];
 		const run = last.instructions[1];
-		assert.deepEqual([...m.variablesAt(last, run)], [
-			['E', '1'],
-			['W', '2'],
-		]);
+		assert.deepEqual(
+			[...m.variablesAt(last, run)],
+			[
+				['E', '1'],
+				['W', '2'],
+			],
+		);
 	});
 });
 
 describe('secrets', () => {
 	it('splits names into words', () => {
-		const secret = ['PYPI_TOKEN', 'DB_PASSWORD', 'npmAuthToken', 'STRIPE_API_KEY', 'AWS_SECRET_ACCESS_KEY', 'PRIVATE_KEY', 'DB_PASS', 'SECRET_KEY_BASE', 'CLIENT_SECRET'];
-		const notSecret = ['GOPRIVATE', 'AWS_ACCESS_KEY_ID', 'KEY_NAME', 'KMS_KEY_ALIAS', 'REQUIRE_MFA_AUTH', 'AUTH_MODE', 'GPG_KEY', 'PUBLIC_KEY', 'TOKEN_URL', 'PASSWORD_FILE', 'GITHUB_TOKEN_PATH', 'JENKINS_USERNAME', 'BYPASS_CACHE', 'SECRETS_DIR', 'PASSWORD_MIN_LENGTH', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'TRAVIS_OS_NAME', 'FACEBOOK_APP_ID'];
-		assert.deepEqual(secret.filter((n) => !isSecretName(n)), []);
-		assert.deepEqual(notSecret.filter((n) => isSecretName(n)), []);
+		const secret = [
+			'PYPI_TOKEN',
+			'DB_PASSWORD',
+			'npmAuthToken',
+			'STRIPE_API_KEY',
+			'AWS_SECRET_ACCESS_KEY',
+			'PRIVATE_KEY',
+			'DB_PASS',
+			'SECRET_KEY_BASE',
+			'CLIENT_SECRET',
+		];
+		const notSecret = [
+			'GOPRIVATE',
+			'AWS_ACCESS_KEY_ID',
+			'KEY_NAME',
+			'KMS_KEY_ALIAS',
+			'REQUIRE_MFA_AUTH',
+			'AUTH_MODE',
+			'GPG_KEY',
+			'PUBLIC_KEY',
+			'TOKEN_URL',
+			'PASSWORD_FILE',
+			'GITHUB_TOKEN_PATH',
+			'JENKINS_USERNAME',
+			'BYPASS_CACHE',
+			'SECRETS_DIR',
+			'PASSWORD_MIN_LENGTH',
+			'AWS_WEB_IDENTITY_TOKEN_FILE',
+			'TRAVIS_OS_NAME',
+			'FACEBOOK_APP_ID',
+		];
+		assert.deepEqual(
+			secret.filter((n) => !isSecretName(n)),
+			[],
+		);
+		assert.deepEqual(
+			notSecret.filter((n) => isSecretName(n)),
+			[],
+		);
 	});
 	it('finds literal tokens but not vendor examples', () => {
 		const text = `a ${'AKIA'}IOSFODNN7EXAMPLE b ${'glpat-'}abcdefghij0123456789 c`;
-		assert.deepEqual(findLiteralSecrets(text).map((s) => [s.kind, text.slice(s.start, s.end)]), [['GitLab token', `${'glpat-'}abcdefghij0123456789`]]);
+		assert.deepEqual(
+			findLiteralSecrets(text).map((s) => [s.kind, text.slice(s.start, s.end)]),
+			[['GitLab token', `${'glpat-'}abcdefghij0123456789`]],
+		);
 	});
 	it('finds URL credentials', () => {
-		assert.deepEqual(findUrlCredentials('x https://u:p@h.io/y ssh://git@h.io/z https://$T@h.io').map((c) => [c.host, c.literal]), [
-			['h.io', true],
-			['h.io', false],
-		]);
+		assert.deepEqual(
+			findUrlCredentials('x https://u:p@h.io/y ssh://git@h.io/z https://$T@h.io').map((c) => [c.host, c.literal]),
+			[
+				['h.io', true],
+				['h.io', false],
+			],
+		);
 	});
 });

@@ -71,7 +71,8 @@ describe('RUN analysis', () => {
 		assert.deepEqual(commands(text), ['2:6 pip install x', '3:24 apk add y', '3:37 echo z']);
 	});
 	it('does not analyse non-POSIX shells', () => {
-		const text = 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nRUN Invoke-WebRequest x';
+		const text =
+			'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nRUN Invoke-WebRequest x';
 		assert.deepEqual(commands(text), []);
 	});
 	it('a SHELL in a parent stage applies to the child stage', () => {

@@ -22,7 +22,8 @@ describe('suppression comments', () => {
 		assert.deepEqual(codes(text), ['2:DH101', '5:DH402']);
 	});
 	it('the comment may be separated from its instruction by other comments', () => {
-		const text = '# dockerfile-harden ignore=DH201\n# base image chosen by platform team\nFROM python:3.11-slim\nUSER 1000\n';
+		const text =
+			'# dockerfile-harden ignore=DH201\n# base image chosen by platform team\nFROM python:3.11-slim\nUSER 1000\n';
 		assert.deepEqual(codes(text), []);
 	});
 	it('global ignore= applies to the whole file wherever it is', () => {
@@ -44,7 +45,10 @@ describe('suppression comments', () => {
 		assert.deepEqual(codes(text), ['3:DH201']);
 	});
 	it('a suppression covers every line of a multi-line instruction', () => {
-		const text = 'FROM python:3.11-slim@sha256:' + 'a'.repeat(64) + '\nUSER 1\n# dockerfile-harden ignore=DH402\nRUN echo && \\\n    pip install flask\n';
+		const text =
+			'FROM python:3.11-slim@sha256:' +
+			'a'.repeat(64) +
+			'\nUSER 1\n# dockerfile-harden ignore=DH402\nRUN echo && \\\n    pip install flask\n';
 		assert.deepEqual(codes(text), []);
 	});
 });

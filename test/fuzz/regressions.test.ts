@@ -89,7 +89,9 @@ void describe('fuzz regressions', () => {
 		// key=value the FROM's stage name, and dockerfile-utils' stage-name regex backtracked exponentially on it. The
 		// bundle and the tests carry a patch (scripts/dependency-patches.cjs); without it this takes 100 s and fails here
 		// as too-slow.
-		assertInvariants('FROM certbot-compatibility-test \\\nLABEL org.opencontainers.image.authors="certbot-dev@eff.org"\n');
+		assertInvariants(
+			'FROM certbot-compatibility-test \\\nLABEL org.opencontainers.image.authors="certbot-dev@eff.org"\n',
+		);
 	});
 
 	it('a here-document dockerfile-ast opens but cannot report (a lone CR in a continuation): no USER added forever', () => {

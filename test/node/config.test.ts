@@ -42,19 +42,24 @@ describe('.dockerfile-harden.yaml', () => {
 	});
 
 	it('reports each bad key with its line, and keeps the good ones', () => {
-		const text = ['rules:', '  DH999: off', '  DH101: loud', '  DH201: off', 'secrets:', '  allowPatterns: ["(unclosed"]', 'colour: blue'].join('\n');
+		const text = [
+			'rules:',
+			'  DH999: off',
+			'  DH101: loud',
+			'  DH201: off',
+			'secrets:',
+			'  allowPatterns: ["(unclosed"]',
+			'colour: blue',
+		].join('\n');
 		const { config, errors } = parseConfig('/p/.dockerfile-harden.yaml', text);
 		assert.deepEqual(config.rules, { DH201: 'off' });
 		assert.deepEqual(config.allowPatterns, []);
-		assert.deepEqual(
-			errors.map(formatConfigError),
-			[
-				'/p/.dockerfile-harden.yaml:2:3: rules.DH999 is not a rule id or name (see docs/rules)',
-				'/p/.dockerfile-harden.yaml:3:3: rules.DH101 must be off, error, warning, info or hint',
-				'/p/.dockerfile-harden.yaml:6:19: secrets.allowPatterns[0] is not a valid regular expression (Invalid regular expression: /(unclosed/i: Unterminated group)',
-				'/p/.dockerfile-harden.yaml:7:1: colour is not a setting (rules, secrets, trustedRegistries, registry, ignorePaths)',
-			],
-		);
+		assert.deepEqual(errors.map(formatConfigError), [
+			'/p/.dockerfile-harden.yaml:2:3: rules.DH999 is not a rule id or name (see docs/rules)',
+			'/p/.dockerfile-harden.yaml:3:3: rules.DH101 must be off, error, warning, info or hint',
+			'/p/.dockerfile-harden.yaml:6:19: secrets.allowPatterns[0] is not a valid regular expression (Invalid regular expression: /(unclosed/i: Unterminated group)',
+			'/p/.dockerfile-harden.yaml:7:1: colour is not a setting (rules, secrets, trustedRegistries, registry, ignorePaths)',
+		]);
 	});
 
 	it('reports a YAML syntax error once, with its line', () => {
@@ -100,7 +105,10 @@ describe('loading and merging', () => {
 		const loaded = loadConfig(join(root, 'repo/services/api'));
 		assert.deepEqual(loaded.files, [join(root, 'repo/.hadolint.yaml'), join(root, 'repo/.dockerfile-harden.yaml')]);
 		assert.deepEqual(loaded.config.rules, { DH101: 'off', DH402: 'error' });
-		const settings = applyConfig(normalizeSettings({ rules: { DH101: 'warning' }, trustedRegistries: ['quay.io'] }), loaded.config);
+		const settings = applyConfig(
+			normalizeSettings({ rules: { DH101: 'warning' }, trustedRegistries: ['quay.io'] }),
+			loaded.config,
+		);
 		assert.deepEqual(settings.rules, { DH101: 'warning', DH402: 'error' });
 		assert.deepEqual(settings.trustedRegistries, ['ghcr.io', 'quay.io']);
 	});

@@ -17,7 +17,8 @@ describe('config schema', () => {
 
 	it('accepts what the reader accepts and rejects what it reports', () => {
 		const validate = new Ajv({ strict: false, allErrors: true }).compile(configSchema());
-		const good = 'rules:\n  DH101: off\n  no-sudo: error\nsecrets:\n  allowPatterns: ["^X_"]\ntrustedRegistries: [ghcr.io]\n';
+		const good =
+			'rules:\n  DH101: off\n  no-sudo: error\nsecrets:\n  allowPatterns: ["^X_"]\ntrustedRegistries: [ghcr.io]\n';
 		const bad = 'rules:\n  DH999: off\ncolour: blue\n';
 		assert.equal(validate(parse(good)), true);
 		assert.deepEqual(parseConfig('c', good).errors, []);

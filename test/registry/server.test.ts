@@ -360,7 +360,10 @@ void describe('language server: pin to digest against docker-registry', { skip: 
 			session.applyEditHandler = async ({ edit }) => {
 				const change = edit.documentChanges?.[0];
 				assert.ok(change && TextDocumentEdit.is(change));
-				text = applyEdits(text, change.edits.filter((e): e is TextEdit => 'newText' in e));
+				text = applyEdits(
+					text,
+					change.edits.filter((e): e is TextEdit => 'newText' in e),
+				);
 				await session.change(uri, 2, text);
 				return { applied: true };
 			};

@@ -3,7 +3,10 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
-		{ name: '--no-network fetches no index', code: 'FROM alpine:3.20\nRUN apk add --no-network --virtual .rundeps so:libssl.so.3' },
+		{
+			name: '--no-network fetches no index',
+			code: 'FROM alpine:3.20\nRUN apk add --no-network --virtual .rundeps so:libssl.so.3',
+		},
 		'FROM alpine:3.20\nRUN apk add --no-cache curl',
 		{ name: 'cache cleaned in the same RUN', code: 'FROM alpine:3.20\nRUN apk add curl && rm -rf /var/cache/apk/*' },
 		{ name: 'cache mount', code: 'FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl' },

@@ -3,12 +3,18 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
-		{ name: 'recommends asked for explicitly', code: 'FROM debian:12\nRUN apt-get install -y --install-recommends curl' },
+		{
+			name: 'recommends asked for explicitly',
+			code: 'FROM debian:12\nRUN apt-get install -y --install-recommends curl',
+		},
 		'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
-		{ name: 'the apt option form', code: 'FROM debian:12\nRUN apt-get install -y -o APT::Install-Recommends=false curl' },
+		{
+			name: 'the apt option form',
+			code: 'FROM debian:12\nRUN apt-get install -y -o APT::Install-Recommends=false curl',
+		},
 		{
 			name: 'recommends turned off in an apt configuration by an earlier RUN of a parent stage',
-			code: "FROM debian:12 AS base\nRUN echo 'APT::Install-Recommends \"false\";' > /etc/apt/apt.conf.d/90norec\nFROM base\nRUN apt-get install -y curl",
+			code: 'FROM debian:12 AS base\nRUN echo \'APT::Install-Recommends "false";\' > /etc/apt/apt.conf.d/90norec\nFROM base\nRUN apt-get install -y curl',
 		},
 		{ name: 'apt-get update alone', code: 'FROM debian:12\nRUN apt-get update' },
 		{ name: 'apk is not apt', code: 'FROM alpine:3.20\nRUN apk add curl' },
@@ -18,7 +24,9 @@ new RuleTester().run(rule, {
 		{
 			name: 'apt-get install',
 			code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl',
-			errors: [{ messageId: 'recommends', data: { manager: 'apt-get' }, line: 2, column: 23, endLine: 2, endColumn: 46 }],
+			errors: [
+				{ messageId: 'recommends', data: { manager: 'apt-get' }, line: 2, column: 23, endLine: 2, endColumn: 46 },
+			],
 			output: 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl',
 		},
 		{
@@ -30,7 +38,9 @@ new RuleTester().run(rule, {
 		{
 			name: 'exec form',
 			code: 'FROM debian:12\nRUN ["apt-get", "install", "-y", "curl"]',
-			errors: [{ messageId: 'recommends', data: { manager: 'apt-get' }, line: 2, column: 6, endLine: 2, endColumn: 40 }],
+			errors: [
+				{ messageId: 'recommends', data: { manager: 'apt-get' }, line: 2, column: 6, endLine: 2, endColumn: 40 },
+			],
 			output: 'FROM debian:12\nRUN ["apt-get", "install", "--no-install-recommends", "-y", "curl"]',
 		},
 	],

@@ -21,7 +21,9 @@ new RuleTester().run(rule, {
 			name: 'no .dockerignore',
 			code: 'FROM node:22\nCOPY . /app',
 			files: {},
-			errors: [{ messageId: 'missing', data: { keyword: 'COPY', source: '.' }, line: 2, column: 6, endLine: 2, endColumn: 7 }],
+			errors: [
+				{ messageId: 'missing', data: { keyword: 'COPY', source: '.' }, line: 2, column: 6, endLine: 2, endColumn: 7 },
+			],
 			output: null,
 			details: [
 				{
@@ -39,23 +41,56 @@ new RuleTester().run(rule, {
 			name: 'a .dockerignore that re-includes .env',
 			code: 'FROM node:22\nADD ./ /app',
 			files: { '.dockerignore': '.git\n.env*\n!.env\n' },
-			errors: [{ messageId: 'weak', data: { keyword: 'ADD', source: './', paths: '.env*' }, line: 2, column: 5, endLine: 2, endColumn: 7 }],
+			errors: [
+				{
+					messageId: 'weak',
+					data: { keyword: 'ADD', source: './', paths: '.env*' },
+					line: 2,
+					column: 5,
+					endLine: 2,
+					endColumn: 7,
+				},
+			],
 			output: null,
 		},
 		{
 			name: '.env alone leaves .env.local in the context',
 			code: 'FROM node:22\nCOPY . .',
 			files: { '.dockerignore': '.git\n.env\n' },
-			errors: [{ messageId: 'weak', data: { keyword: 'COPY', source: '.', paths: '.env*' }, line: 2, column: 6, endLine: 2, endColumn: 7 }],
+			errors: [
+				{
+					messageId: 'weak',
+					data: { keyword: 'COPY', source: '.', paths: '.env*' },
+					line: 2,
+					column: 6,
+					endLine: 2,
+					endColumn: 7,
+				},
+			],
 			output: null,
 		},
 		{
 			name: 'a .dockerignore without .git or .env',
 			code: 'FROM node:22\nCOPY . .',
 			files: { '.dockerignore': 'node_modules\n# .git\n' },
-			errors: [{ messageId: 'weak', data: { keyword: 'COPY', source: '.', paths: '.git and .env*' }, line: 2, column: 6, endLine: 2, endColumn: 7 }],
+			errors: [
+				{
+					messageId: 'weak',
+					data: { keyword: 'COPY', source: '.', paths: '.git and .env*' },
+					line: 2,
+					column: 6,
+					endLine: 2,
+					endColumn: 7,
+				},
+			],
 			output: null,
-			details: [{ files: [{ path: '.dockerignore', action: 'append', text: '# Added by Dockerfile Harden (DH305).\n.git\n.env*\n' }] }],
+			details: [
+				{
+					files: [
+						{ path: '.dockerignore', action: 'append', text: '# Added by Dockerfile Harden (DH305).\n.git\n.env*\n' },
+					],
+				},
+			],
 		},
 	],
 });

@@ -18,7 +18,14 @@ const ONLY_INSTALL =
 /** The finding on `apt-get install … gcc` at the end of `run` (the instruction's text) on `line`. */
 function gccError(line: number, run = 'RUN apt-get update && apt-get install -y gcc'): ExpectedError {
 	const start = run.indexOf('apt-get install');
-	return { messageId: 'buildToolsShipped', data: { packages: 'gcc' }, line, column: start + 1, endLine: line, endColumn: run.length + 1 };
+	return {
+		messageId: 'buildToolsShipped',
+		data: { packages: 'gcc' },
+		line,
+		column: start + 1,
+		endLine: line,
+		endColumn: run.length + 1,
+	};
 }
 
 /** A shape the split does not understand: the finding, and no fix. */
@@ -33,9 +40,18 @@ new RuleTester().run(rule, {
 			name: 'multi-stage build',
 			code: 'FROM python:3.11 AS builder\nRUN apt-get install -y gcc\nFROM python:3.11-slim\nCOPY --from=builder /install /usr/local',
 		},
-		{ name: 'build deps removed in the same RUN', code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc musl-dev && make && apk del .build-deps' },
-		{ name: 'tools installed for the users of a dev image, never used by the build', code: 'FROM ubuntu:24.04\nRUN apt-get install -y build-essential gdb\nUSER dev' },
-		{ name: 'named packages purged later', code: 'FROM debian:12\nRUN apt-get install -y gcc libc6-dev\nRUN make\nRUN apt-get purge -y gcc libc6-dev' },
+		{
+			name: 'build deps removed in the same RUN',
+			code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc musl-dev && make && apk del .build-deps',
+		},
+		{
+			name: 'tools installed for the users of a dev image, never used by the build',
+			code: 'FROM ubuntu:24.04\nRUN apt-get install -y build-essential gdb\nUSER dev',
+		},
+		{
+			name: 'named packages purged later',
+			code: 'FROM debian:12\nRUN apt-get install -y gcc libc6-dev\nRUN make\nRUN apt-get purge -y gcc libc6-dev',
+		},
 		{
 			name: "docker-library's apt-mark auto pattern",
 			code: 'FROM debian:12\nRUN savedAptMark="$(apt-mark showmanual)" && apt-get install -y gcc make && make && apt-mark auto \'.*\' > /dev/null && apt-mark manual $savedAptMark && apt-get purge -y --auto-remove',
@@ -47,7 +63,16 @@ new RuleTester().run(rule, {
 		{
 			name: "the seed's insecure single-stage image: split, with libpq5 for libpq-dev in the runtime stage",
 			code: 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev\nCOPY . .\nRUN pip install -r requirements.txt',
-			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'gcc, libpq-dev' }, line: 2, column: 23, endLine: 2, endColumn: 55 }],
+			errors: [
+				{
+					messageId: 'buildToolsShipped',
+					data: { packages: 'gcc, libpq-dev' },
+					line: 2,
+					column: 23,
+					endLine: 2,
+					endColumn: 55,
+				},
+			],
 			output: [
 				'FROM python:3.11-slim AS builder',
 				'RUN apt-get update && apt-get install -y gcc libpq-dev',
@@ -64,37 +89,70 @@ new RuleTester().run(rule, {
 		{
 			name: 'alpine build-base, more than three packages (not a python image: no fix)',
 			code: 'FROM alpine:3.20\nRUN apk add --no-cache build-base linux-headers openssl-dev zlib-dev && ./configure && make install',
-			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'build-base, linux-headers, openssl-dev, +1 more' }, line: 2, column: 5, endLine: 2, endColumn: 69 }],
+			errors: [
+				{
+					messageId: 'buildToolsShipped',
+					data: { packages: 'build-base, linux-headers, openssl-dev, +1 more' },
+					line: 2,
+					column: 5,
+					endLine: 2,
+					endColumn: 69,
+				},
+			],
 			output: null,
 		},
 		{
 			name: 'a removal before the install does not count',
 			code: 'FROM debian:12\nRUN apt-get purge -y gcc\nRUN apt-get install -y gcc && make',
-			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'gcc' }, line: 3, column: 5, endLine: 3, endColumn: 27 }],
+			errors: [
+				{ messageId: 'buildToolsShipped', data: { packages: 'gcc' }, line: 3, column: 5, endLine: 3, endColumn: 27 },
+			],
 			output: null,
 		},
 		{
 			name: 'packages are tracked one by one: a purge of one does not remove another installed later',
 			code: 'FROM debian:12\nRUN apt-get install -y libpq-dev\nRUN apt-get purge -y gcc\nRUN apt-get install -y gcc && make',
-			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'libpq-dev, gcc' }, line: 2, column: 5, endLine: 2, endColumn: 33 }],
+			errors: [
+				{
+					messageId: 'buildToolsShipped',
+					data: { packages: 'libpq-dev, gcc' },
+					line: 2,
+					column: 5,
+					endLine: 2,
+					endColumn: 33,
+				},
+			],
 			output: null,
 		},
 		{
 			name: 'an install after the apt-mark auto purge is kept',
-			code: 'FROM debian:12\nRUN apt-get install -y gcc && make && apt-mark auto \'.*\' && apt-get purge -y --auto-remove && apt-get install -y g++ && make',
-			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'g++' }, line: 2, column: 95, endLine: 2, endColumn: 117 }],
+			code: "FROM debian:12\nRUN apt-get install -y gcc && make && apt-mark auto '.*' && apt-get purge -y --auto-remove && apt-get install -y g++ && make",
+			errors: [
+				{ messageId: 'buildToolsShipped', data: { packages: 'g++' }, line: 2, column: 95, endLine: 2, endColumn: 117 },
+			],
 			output: null,
 		},
 		{
 			name: 'a virtual package that is never deleted',
 			code: 'FROM alpine:3.20\nRUN apk add --virtual .build-deps gcc\nRUN go build ./...',
-			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'gcc' }, line: 2, column: 5, endLine: 2, endColumn: 38 }],
+			errors: [
+				{ messageId: 'buildToolsShipped', data: { packages: 'gcc' }, line: 2, column: 5, endLine: 2, endColumn: 38 },
+			],
 			output: null,
 		},
 		{
 			name: 'versioned and rpm packages',
 			code: 'FROM fedora:40\nRUN dnf install -y gcc-c++ python3-devel-3.12.1\nRUN python3 -m pip install --no-cache-dir numpy',
-			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'gcc-c++, python3-devel-3.12.1' }, line: 2, column: 5, endLine: 2, endColumn: 48 }],
+			errors: [
+				{
+					messageId: 'buildToolsShipped',
+					data: { packages: 'gcc-c++, python3-devel-3.12.1' },
+					line: 2,
+					column: 5,
+					endLine: 2,
+					endColumn: 48,
+				},
+			],
 			output: null,
 		},
 
@@ -142,7 +200,16 @@ new RuleTester().run(rule, {
 				'EXPOSE 8000',
 				'CMD ["gunicorn", "app:app"]',
 			].join('\n'),
-			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'build-essential, libpq-dev' }, line: 5, column: 5, endLine: 5, endColumn: 73 }],
+			errors: [
+				{
+					messageId: 'buildToolsShipped',
+					data: { packages: 'build-essential, libpq-dev' },
+					line: 5,
+					column: 5,
+					endLine: 5,
+					endColumn: 73,
+				},
+			],
 			output: [
 				'FROM python:3.12-slim AS builder',
 				'WORKDIR /app',
@@ -225,7 +292,16 @@ new RuleTester().run(rule, {
 		{
 			name: 'CRLF line endings and the backtick escape directive are kept',
 			code: '# escape=`\r\nFROM python:3.11-slim\r\nRUN apt-get update && `\r\n    apt-get install -y build-essential\r\nCOPY requirements.txt .\r\nRUN pip install `\r\n    -r requirements.txt\r\nCOPY . .\r\nCMD ["python", "app.py"]\r\n',
-			errors: [{ messageId: 'buildToolsShipped', data: { packages: 'build-essential' }, line: 4, column: 5, endLine: 4, endColumn: 39 }],
+			errors: [
+				{
+					messageId: 'buildToolsShipped',
+					data: { packages: 'build-essential' },
+					line: 4,
+					column: 5,
+					endLine: 4,
+					endColumn: 39,
+				},
+			],
 			output:
 				'# escape=`\r\nFROM python:3.11-slim AS builder\r\nRUN apt-get update && `\r\n    apt-get install -y build-essential\r\nCOPY requirements.txt .\r\nRUN pip install `\r\n    --prefix=/install -r requirements.txt\r\n\r\nFROM python:3.11-slim\r\nCOPY --from=builder /install /usr/local\r\nCOPY . .\r\nCMD ["python", "app.py"]\r\n',
 		},
@@ -289,29 +365,85 @@ new RuleTester().run(rule, {
 		},
 		{
 			name: 'keywords in lower case; a digest-pinned image through an ARG stays as written',
-			code: 'arg PY=3.11-slim@sha256:' + 'a'.repeat(64) + '\nfrom python:${PY}\nrun apt-get update && apt-get install -y gcc\ncopy requirements.txt .\nrun pip install -r requirements.txt\ncmd ["python"]\n',
+			code:
+				'arg PY=3.11-slim@sha256:' +
+				'a'.repeat(64) +
+				'\nfrom python:${PY}\nrun apt-get update && apt-get install -y gcc\ncopy requirements.txt .\nrun pip install -r requirements.txt\ncmd ["python"]\n',
 			errors: [gccError(3, 'run apt-get update && apt-get install -y gcc')],
 			output:
-				'arg PY=3.11-slim@sha256:' + 'a'.repeat(64) + '\nfrom python:${PY} as builder\nrun apt-get update && apt-get install -y gcc\ncopy requirements.txt .\nrun pip install --prefix=/install -r requirements.txt\n\nfrom python:${PY}\ncopy --from=builder /install /usr/local\ncmd ["python"]\n',
+				'arg PY=3.11-slim@sha256:' +
+				'a'.repeat(64) +
+				'\nfrom python:${PY} as builder\nrun apt-get update && apt-get install -y gcc\ncopy requirements.txt .\nrun pip install --prefix=/install -r requirements.txt\n\nfrom python:${PY}\ncopy --from=builder /install /usr/local\ncmd ["python"]\n',
 		},
 
 		// The shapes the split does not understand: reported, no fix.
-		noFix('not the official python image', 'FROM debian:12\nRUN apt-get update && apt-get install -y gcc\nRUN pip install --break-system-packages -r requirements.txt'),
-		noFix('pip install --user', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install --user -r requirements.txt'),
-		noFix('pip already installs to a prefix', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install --prefix=/opt/deps -r requirements.txt'),
-		noFix('PIP_TARGET in the environment', 'FROM python:3.11-slim\nENV PIP_TARGET=/deps\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt', 3),
-		noFix('an editable install after the split point', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nCOPY . .\nRUN pip install -r requirements.txt\nRUN pip install --no-deps -e .'),
-		noFix('make after pip install', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt\nRUN make -C native'),
-		noFix('a RUN before pip that is not a package install', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN curl -fsSLo /tmp/x.tar.gz https://example.com/x.tar.gz\nRUN pip install -r requirements.txt'),
-		noFix('USER before pip install', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nUSER nobody\nRUN pip install -r requirements.txt'),
-		noFix('a package from another release (apt -t)', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y -t bookworm-backports gcc libgdal32\nRUN pip install -r requirements.txt', 2, 'RUN apt-get update && apt-get install -y -t bookworm-backports gcc libgdal32'),
-		noFix('uv pip install', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN uv pip install --system -r requirements.txt'),
-		noFix('a virtualenv', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN python -m venv /venv\nRUN /venv/bin/pip install -r requirements.txt'),
-		noFix('COPY --from=0 means the builder after a split', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt\nCOPY --from=0 /usr/local/bin/tool /tool'),
-		noFix('named packages, no requirements file', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install --no-cache-dir uwsgi==2.0.26'),
-		noFix('Windows python image', 'FROM python:3.12-windowsservercore-ltsc2022\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt'),
-		noFix('the pip RUN is a here-document without its closing line', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN <<EOF\npip install -r requirements.txt\n'),
-		noFix('the pip RUN ends in a continuation at the end of the file', 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt \\'),
+		noFix(
+			'not the official python image',
+			'FROM debian:12\nRUN apt-get update && apt-get install -y gcc\nRUN pip install --break-system-packages -r requirements.txt',
+		),
+		noFix(
+			'pip install --user',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install --user -r requirements.txt',
+		),
+		noFix(
+			'pip already installs to a prefix',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install --prefix=/opt/deps -r requirements.txt',
+		),
+		noFix(
+			'PIP_TARGET in the environment',
+			'FROM python:3.11-slim\nENV PIP_TARGET=/deps\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt',
+			3,
+		),
+		noFix(
+			'an editable install after the split point',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nCOPY . .\nRUN pip install -r requirements.txt\nRUN pip install --no-deps -e .',
+		),
+		noFix(
+			'make after pip install',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt\nRUN make -C native',
+		),
+		noFix(
+			'a RUN before pip that is not a package install',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN curl -fsSLo /tmp/x.tar.gz https://example.com/x.tar.gz\nRUN pip install -r requirements.txt',
+		),
+		noFix(
+			'USER before pip install',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nUSER nobody\nRUN pip install -r requirements.txt',
+		),
+		noFix(
+			'a package from another release (apt -t)',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y -t bookworm-backports gcc libgdal32\nRUN pip install -r requirements.txt',
+			2,
+			'RUN apt-get update && apt-get install -y -t bookworm-backports gcc libgdal32',
+		),
+		noFix(
+			'uv pip install',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN uv pip install --system -r requirements.txt',
+		),
+		noFix(
+			'a virtualenv',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN python -m venv /venv\nRUN /venv/bin/pip install -r requirements.txt',
+		),
+		noFix(
+			'COPY --from=0 means the builder after a split',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt\nCOPY --from=0 /usr/local/bin/tool /tool',
+		),
+		noFix(
+			'named packages, no requirements file',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install --no-cache-dir uwsgi==2.0.26',
+		),
+		noFix(
+			'Windows python image',
+			'FROM python:3.12-windowsservercore-ltsc2022\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt',
+		),
+		noFix(
+			'the pip RUN is a here-document without its closing line',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN <<EOF\npip install -r requirements.txt\n',
+		),
+		noFix(
+			'the pip RUN ends in a continuation at the end of the file',
+			'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt \\',
+		),
 	],
 });
 
@@ -370,10 +502,13 @@ describe("the seed's insecure baseline through every rule's safe and review fixe
 			.replace('WORKDIR /home/appuser/app', 'WORKDIR /app');
 		const result = fixAll(INSECURE, options);
 		assert.equal(result.output, expected);
-		assert.deepEqual(
-			[...new Set(result.applied.map((a) => a.ruleId))].sort(),
-			['DH101', 'DH401', 'DH405', 'DH406', 'DH501'],
-		);
+		assert.deepEqual([...new Set(result.applied.map((a) => a.ruleId))].sort(), [
+			'DH101',
+			'DH401',
+			'DH405',
+			'DH406',
+			'DH501',
+		]);
 		// What is left needs the registry (digest pinning), not another edit.
 		assert.deepEqual(
 			result.remaining.filter((d) => d.data.fix?.safety === 'safe' || d.data.fix?.safety === 'review'),
@@ -399,41 +534,47 @@ describe("the seed's insecure baseline through every rule's safe and review fixe
 /** Files the two review fixes of DH101 and DH501 must handle without harm. */
 const CORPUS = process.env.DOCKERFILE_HARDEN_CORPUS ?? resolve(__dirname, '../../..', '../shared/corpus');
 
-describe('DH101 and DH501 fixes over the corpus', { skip: existsSync(CORPUS) ? false : `no corpus at ${CORPUS}` }, () => {
-	before(() => loadShellParser());
-	const files = existsSync(CORPUS)
-		? readdirSync(CORPUS)
-				.map((dir) => join(CORPUS, dir))
-				.filter((dir) => statSync(dir).isDirectory())
-				.flatMap((dir) => readdirSync(dir).map((file) => join(dir, file)))
-				.sort()
-		: [];
-	const errors = (text: string): number => validate(text).filter((d) => d.severity === 1).length;
+describe(
+	'DH101 and DH501 fixes over the corpus',
+	{ skip: existsSync(CORPUS) ? false : `no corpus at ${CORPUS}` },
+	() => {
+		before(() => loadShellParser());
+		const files = existsSync(CORPUS)
+			? readdirSync(CORPUS)
+					.map((dir) => join(CORPUS, dir))
+					.filter((dir) => statSync(dir).isDirectory())
+					.flatMap((dir) => readdirSync(dir).map((file) => join(dir, file)))
+					.sort()
+			: [];
+		const errors = (text: string): number => validate(text).filter((d) => d.severity === 1).length;
 
-	it('never throw, are idempotent, add no syntax error, and leave no finding they claim to fix', () => {
-		const problems: string[] = [];
-		for (const file of files) {
-			const text = readFileSync(file, 'utf8');
-			const failures: string[] = [];
-			const options = {
-				rules: [noRootUser, rule],
-				safeties: ['safe', 'review'] as const,
-				logger: { error: (m: string) => failures.push(m) },
-			};
-			const fixable = lint(text, options).diagnostics.filter((d) => d.data.fix).map((d) => d.code);
-			const fixed = fixAll(text, options);
-			problems.push(...failures.map((f) => `${file}: ${f}`));
-			if (fixAll(fixed.output, options).output !== fixed.output) {
-				problems.push(`${file}: not idempotent`);
+		it('never throw, are idempotent, add no syntax error, and leave no finding they claim to fix', () => {
+			const problems: string[] = [];
+			for (const file of files) {
+				const text = readFileSync(file, 'utf8');
+				const failures: string[] = [];
+				const options = {
+					rules: [noRootUser, rule],
+					safeties: ['safe', 'review'] as const,
+					logger: { error: (m: string) => failures.push(m) },
+				};
+				const fixable = lint(text, options)
+					.diagnostics.filter((d) => d.data.fix)
+					.map((d) => d.code);
+				const fixed = fixAll(text, options);
+				problems.push(...failures.map((f) => `${file}: ${f}`));
+				if (fixAll(fixed.output, options).output !== fixed.output) {
+					problems.push(`${file}: not idempotent`);
+				}
+				if (errors(fixed.output) > errors(text)) {
+					problems.push(`${file}: more syntax errors after fixing`);
+				}
+				const left = new Set(fixed.remaining.map((d) => d.code));
+				for (const code of fixable.filter((c) => left.has(c))) {
+					problems.push(`${file}: ${code} is still reported after its fix`);
+				}
 			}
-			if (errors(fixed.output) > errors(text)) {
-				problems.push(`${file}: more syntax errors after fixing`);
-			}
-			const left = new Set(fixed.remaining.map((d) => d.code));
-			for (const code of fixable.filter((c) => left.has(c))) {
-				problems.push(`${file}: ${code} is still reported after its fix`);
-			}
-		}
-		assert.deepEqual(problems, []);
-	});
-});
+			assert.deepEqual(problems, []);
+		});
+	},
+);

@@ -4,7 +4,10 @@ import { RuleTester } from '../harness/ruleTester';
 new RuleTester().run(rule, {
 	valid: [
 		'FROM python:3.12\nRUN pip install -i https://pypi.example.com/simple flask',
-		{ name: 'loopback', code: 'FROM python:3.12\nRUN pip install -i http://localhost:3141/simple flask && pip install -i http://127.0.0.1/s x' },
+		{
+			name: 'loopback',
+			code: 'FROM python:3.12\nRUN pip install -i http://localhost:3141/simple flask && pip install -i http://127.0.0.1/s x',
+		},
 		{ name: 'a plain URL that is not an index', code: 'FROM python:3.12\nRUN curl -o /x http://example.com/file' },
 		{ name: 'https in a variable', code: 'FROM node:22\nENV NPM_CONFIG_REGISTRY=https://npm.example.com' },
 	],
@@ -12,7 +15,9 @@ new RuleTester().run(rule, {
 		{
 			name: 'pip index variable',
 			code: 'FROM python:3.12\nENV PIP_INDEX_URL=http://pypi.internal/simple',
-			errors: [{ messageId: 'plainHttp', data: { host: 'pypi.internal' }, line: 2, column: 19, endLine: 2, endColumn: 46 }],
+			errors: [
+				{ messageId: 'plainHttp', data: { host: 'pypi.internal' }, line: 2, column: 19, endLine: 2, endColumn: 46 },
+			],
 			output: null,
 		},
 		{

@@ -11,8 +11,14 @@ new RuleTester().run(rule, {
 	valid: [
 		'FROM python:3.11-slim\nRUN useradd app\nUSER app\nCMD ["python"]',
 		{ name: 'numeric non-root user', code: 'FROM alpine:3.20\nUSER 10001:10001' },
-		{ name: 'root only in the builder stage', code: 'FROM golang:1.23 AS build\nUSER root\nFROM alpine:3.20\nUSER 65532' },
-		{ name: 'final stage inherits USER from the stage it builds on', code: 'FROM alpine:3.20 AS base\nUSER app\nFROM base\nCMD ["app"]' },
+		{
+			name: 'root only in the builder stage',
+			code: 'FROM golang:1.23 AS build\nUSER root\nFROM alpine:3.20\nUSER 65532',
+		},
+		{
+			name: 'final stage inherits USER from the stage it builds on',
+			code: 'FROM alpine:3.20 AS base\nUSER app\nFROM base\nCMD ["app"]',
+		},
 		{ name: 'image that defaults to non-root', code: 'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app' },
 		{ name: 'chainguard image', code: 'FROM cgr.dev/chainguard/python:latest\nCOPY . /app' },
 		{ name: 'unresolvable base image', code: 'ARG BASE\nFROM ${BASE}\nCMD ["x"]' },
@@ -22,12 +28,24 @@ new RuleTester().run(rule, {
 			name: 'entrypoint drops privileges with gosu',
 			code: 'FROM debian:12\nRUN apt-get update && apt-get install -y gosu\nENTRYPOINT ["docker-entrypoint.sh"]',
 		},
-		{ name: 'su-exec installed by apk', code: 'FROM alpine:3.20\nRUN apk add --no-cache su-exec\nENTRYPOINT ["/entrypoint.sh"]' },
+		{
+			name: 'su-exec installed by apk',
+			code: 'FROM alpine:3.20\nRUN apk add --no-cache su-exec\nENTRYPOINT ["/entrypoint.sh"]',
+		},
 		{ name: 'gosu through sudo', code: 'FROM debian:12\nRUN sudo gosu nobody true' },
-		{ name: 'gosu after tini, no spaces in the JSON', code: 'FROM debian:12\nENTRYPOINT ["tini","--","gosu","app","python"]' },
-		{ name: 'gosu by path in ENTRYPOINT', code: 'FROM debian:12\nCOPY gosu /usr/sbin/gosu\nENTRYPOINT ["/usr/sbin/gosu", "app", "/run.sh"]' },
+		{
+			name: 'gosu after tini, no spaces in the JSON',
+			code: 'FROM debian:12\nENTRYPOINT ["tini","--","gosu","app","python"]',
+		},
+		{
+			name: 'gosu by path in ENTRYPOINT',
+			code: 'FROM debian:12\nCOPY gosu /usr/sbin/gosu\nENTRYPOINT ["/usr/sbin/gosu", "app", "/run.sh"]',
+		},
 		{ name: 'Windows image', code: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo hi' },
-		{ name: 'root in an earlier stage, user in the final', code: 'FROM alpine:3.20\nUSER root\nRUN apk add x\nUSER nobody' },
+		{
+			name: 'root in an earlier stage, user in the final',
+			code: 'FROM alpine:3.20\nUSER root\nRUN apk add x\nUSER nobody',
+		},
 		{ name: 'no FROM at all', code: '# just a comment\n' },
 		{
 			name: 'downloads gosu to step down at run time (official database images)',
@@ -193,7 +211,8 @@ new RuleTester().run(rule, {
 			name: 'BusyBox addgroup … && adduser -S -G: reused',
 			code: 'FROM alpine:3.20\nRUN addgroup -S app && adduser -S -G app app\nCOPY app /usr/local/bin/app\nENTRYPOINT ["app"]',
 			errors: [{ messageId: 'missingUser', line: 1, column: 1, endLine: 1, endColumn: 17 }],
-			output: 'FROM alpine:3.20\nRUN addgroup -S app && adduser -S -G app app\nCOPY app /usr/local/bin/app\nUSER app\nENTRYPOINT ["app"]',
+			output:
+				'FROM alpine:3.20\nRUN addgroup -S app && adduser -S -G app app\nCOPY app /usr/local/bin/app\nUSER app\nENTRYPOINT ["app"]',
 		},
 		{
 			name: 'a user created in the stage the final stage builds on: reused, every COPY of the final stage chowned',
@@ -206,7 +225,8 @@ new RuleTester().run(rule, {
 			name: 'BusyBox adduser -S without -G: the group is nogroup',
 			code: 'FROM alpine:3.20\nWORKDIR /srv\nRUN adduser -S -D -H svc\nCOPY . .\nCMD ["./run"]',
 			errors: [{ messageId: 'missingUser', line: 1, column: 1, endLine: 1, endColumn: 17 }],
-			output: 'FROM alpine:3.20\nWORKDIR /srv\nRUN adduser -S -D -H svc\nCOPY --chown=svc:nogroup . .\nUSER svc\nCMD ["./run"]',
+			output:
+				'FROM alpine:3.20\nWORKDIR /srv\nRUN adduser -S -D -H svc\nCOPY --chown=svc:nogroup . .\nUSER svc\nCMD ["./run"]',
 		},
 		{
 			name: "Debian adduser with a quoted empty --gecos, and useradd's --home abbreviation",
@@ -275,7 +295,14 @@ new RuleTester().run(rule, {
 			name: 'jenkins/jenkins sets its own USER: reported as an image that may not switch, fixed explicitly',
 			code: 'FROM jenkins/jenkins:lts\nRUN jenkins-plugin-cli --plugins git',
 			errors: [
-				{ messageId: 'missingUserUnknownBase', data: { image: 'jenkins/jenkins:lts' }, line: 1, column: 1, endLine: 1, endColumn: 25 },
+				{
+					messageId: 'missingUserUnknownBase',
+					data: { image: 'jenkins/jenkins:lts' },
+					line: 1,
+					column: 1,
+					endLine: 1,
+					endColumn: 25,
+				},
 			],
 			output: 'FROM jenkins/jenkins:lts\nRUN jenkins-plugin-cli --plugins git\nUSER jenkins',
 		},
@@ -335,7 +362,8 @@ new RuleTester().run(rule, {
 			name: 'eclipse-temurin ubi9-minimal tag: a numeric user too',
 			code: 'FROM eclipse-temurin:21-ubi9-minimal\nCOPY app.jar /app.jar\nENTRYPOINT ["java", "-jar", "/app.jar"]',
 			errors: [{ messageId: 'missingUser', line: 1, column: 1, endLine: 1, endColumn: 37 }],
-			output: 'FROM eclipse-temurin:21-ubi9-minimal\nCOPY app.jar /app.jar\nUSER 65532:65532\nENTRYPOINT ["java", "-jar", "/app.jar"]',
+			output:
+				'FROM eclipse-temurin:21-ubi9-minimal\nCOPY app.jar /app.jar\nUSER 65532:65532\nENTRYPOINT ["java", "-jar", "/app.jar"]',
 		},
 		{
 			name: 'FROM scratch alone',

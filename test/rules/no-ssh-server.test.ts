@@ -4,7 +4,10 @@ import { RuleTester } from '../harness/ruleTester';
 new RuleTester().run(rule, {
 	valid: [
 		'FROM debian:12\nEXPOSE 80 443\nRUN apt-get install -y openssh-client',
-		{ name: 'a builder stage is not shipped', code: 'FROM debian:12 AS build\nEXPOSE 22\nRUN apt-get install -y openssh-server\nFROM debian:12\nCOPY --from=build /a /a' },
+		{
+			name: 'a builder stage is not shipped',
+			code: 'FROM debian:12 AS build\nEXPOSE 22\nRUN apt-get install -y openssh-server\nFROM debian:12\nCOPY --from=build /a /a',
+		},
 		{ name: 'UDP 22 and a range without 22', code: 'FROM debian:12\nEXPOSE 22/udp 2000-2300' },
 		{ name: 'a port from an unknown ARG', code: 'FROM debian:12\nARG PORT\nEXPOSE $PORT' },
 	],
@@ -27,7 +30,9 @@ new RuleTester().run(rule, {
 		{
 			name: 'an SSH server installed in a stage the final one builds on',
 			code: 'FROM alpine:3.20 AS base\nRUN apk add --no-cache openssh\nFROM base',
-			errors: [{ messageId: 'installsSsh', data: { package: 'openssh' }, line: 2, column: 24, endLine: 2, endColumn: 31 }],
+			errors: [
+				{ messageId: 'installsSsh', data: { package: 'openssh' }, line: 2, column: 24, endLine: 2, endColumn: 31 },
+			],
 			output: null,
 		},
 	],

@@ -3,7 +3,10 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
-		{ name: 'a scratch directory removed in the same RUN', code: 'FROM debian:12\nRUN tempDir="$(mktemp -d)" && chmod 777 "$tempDir" && make -C "$tempDir" && rm -rf "$tempDir"' },
+		{
+			name: 'a scratch directory removed in the same RUN',
+			code: 'FROM debian:12\nRUN tempDir="$(mktemp -d)" && chmod 777 "$tempDir" && make -C "$tempDir" && rm -rf "$tempDir"',
+		},
 		'FROM alpine:3.20\nRUN chmod 755 /app && chmod -R u+w /data',
 		{ name: "/tmp's sticky mode", code: 'FROM alpine:3.20\nRUN chmod 1777 /tmp && chmod a+rwxt /scratch' },
 		{ name: '+w follows the umask', code: 'FROM alpine:3.20\nRUN chmod +w file' },
@@ -15,7 +18,16 @@ new RuleTester().run(rule, {
 		{
 			name: 'chmod -R 777',
 			code: 'FROM alpine:3.20\nRUN chmod -R 777 /app',
-			errors: [{ messageId: 'worldWritable', data: { mode: '777', tighter: '755' }, line: 2, column: 5, endLine: 2, endColumn: 22 }],
+			errors: [
+				{
+					messageId: 'worldWritable',
+					data: { mode: '777', tighter: '755' },
+					line: 2,
+					column: 5,
+					endLine: 2,
+					endColumn: 22,
+				},
+			],
 			output: 'FROM alpine:3.20\nRUN chmod -R 755 /app',
 		},
 		{
@@ -36,7 +48,16 @@ new RuleTester().run(rule, {
 		{
 			name: 'COPY --chmod keeps the digit count',
 			code: 'FROM alpine:3.20\nCOPY --chmod=0666 config.yml /etc/app/',
-			errors: [{ messageId: 'worldWritable', data: { mode: '0666', tighter: '0644' }, line: 2, column: 6, endLine: 2, endColumn: 18 }],
+			errors: [
+				{
+					messageId: 'worldWritable',
+					data: { mode: '0666', tighter: '0644' },
+					line: 2,
+					column: 6,
+					endLine: 2,
+					endColumn: 18,
+				},
+			],
 			output: 'FROM alpine:3.20\nCOPY --chmod=0644 config.yml /etc/app/',
 		},
 	],

@@ -7,10 +7,16 @@ new RuleTester().run(rule, {
 		{ name: 'abbreviated option', code: 'FROM python:3.11\nRUN pip install --no-cache flask' },
 		{ name: 'general option before the sub-command', code: 'FROM python:3.11\nRUN pip --no-cache-dir install flask' },
 		{ name: 'PIP_NO_CACHE_DIR in the stage', code: 'FROM python:3.11\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask' },
-		{ name: 'PIP_NO_CACHE_DIR inherited', code: 'FROM python:3.11 AS base\nENV PIP_NO_CACHE_DIR=off\nFROM base\nRUN pip install flask' },
+		{
+			name: 'PIP_NO_CACHE_DIR inherited',
+			code: 'FROM python:3.11 AS base\nENV PIP_NO_CACHE_DIR=off\nFROM base\nRUN pip install flask',
+		},
 		{ name: 'PIP_NO_CACHE_DIR on the command', code: 'FROM python:3.11\nRUN PIP_NO_CACHE_DIR=1 pip install flask' },
 		{ name: 'cache mount', code: 'FROM python:3.11\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask' },
-		{ name: 'cache dir on a cache mount', code: 'FROM python:3.11\nRUN --mount=type=cache,target=/pipcache pip install --cache-dir /pipcache flask' },
+		{
+			name: 'cache dir on a cache mount',
+			code: 'FROM python:3.11\nRUN --mount=type=cache,target=/pipcache pip install --cache-dir /pipcache flask',
+		},
 		{ name: 'not a pip install', code: 'FROM python:3.11\nRUN pip freeze > /r.txt && echo pip install' },
 		{ name: 'uv with --no-cache', code: 'FROM python:3.11\nRUN uv pip install --system --no-cache flask' },
 		{ name: "uv with pip's spelling", code: 'FROM python:3.11\nRUN uv pip install --no-cache-dir --system flask' },
@@ -30,7 +36,8 @@ new RuleTester().run(rule, {
 				{ messageId: 'pipCache', line: 2, column: 5, endLine: 2, endColumn: 30 },
 				{ messageId: 'pipCache', line: 2, column: 39, endLine: 2, endColumn: 67 },
 			],
-			output: 'FROM python:3.11\nRUN pip install --no-cache-dir --upgrade pip && sudo python3 -m pip install --no-cache-dir flask',
+			output:
+				'FROM python:3.11\nRUN pip install --no-cache-dir --upgrade pip && sudo python3 -m pip install --no-cache-dir flask',
 		},
 		{
 			name: 'inside a heredoc script',
@@ -54,7 +61,8 @@ new RuleTester().run(rule, {
 			name: 'a cache dir before the sub-command that is not on the mount',
 			code: 'FROM python:3.11\nRUN --mount=type=cache,target=/root/.cache/pip pip --cache-dir /tmp/pc install flask',
 			errors: [{ messageId: 'pipCache', line: 2, column: 48, endLine: 2, endColumn: 85 }],
-			output: 'FROM python:3.11\nRUN --mount=type=cache,target=/root/.cache/pip pip --cache-dir /tmp/pc install --no-cache-dir flask',
+			output:
+				'FROM python:3.11\nRUN --mount=type=cache,target=/root/.cache/pip pip --cache-dir /tmp/pc install --no-cache-dir flask',
 		},
 		{
 			name: 'uv',

@@ -3,7 +3,10 @@ import { RuleTester } from '../harness/ruleTester';
 
 new RuleTester().run(rule, {
 	valid: [
-		{ name: 'uv takes each package from the first index that has it', code: 'FROM python:3.12\nRUN uv pip install --extra-index-url https://private.example.com/simple x' },
+		{
+			name: 'uv takes each package from the first index that has it',
+			code: 'FROM python:3.12\nRUN uv pip install --extra-index-url https://private.example.com/simple x',
+		},
 		'FROM python:3.12\nRUN pip install --index-url https://proxy.example.com/simple flask==3.0.3',
 		{ name: 'an empty variable', code: 'FROM python:3.12\nENV PIP_EXTRA_INDEX_URL=' },
 		{ name: 'not pip', code: 'FROM python:3.12\nRUN echo --extra-index-url' },
@@ -24,7 +27,16 @@ new RuleTester().run(rule, {
 		{
 			name: 'the variable',
 			code: 'FROM python:3.12\nARG PIP_EXTRA_INDEX_URL=https://private.example.com/simple',
-			errors: [{ messageId: 'extraIndexVariable', data: { name: 'PIP_EXTRA_INDEX_URL' }, line: 2, column: 5, endLine: 2, endColumn: 24 }],
+			errors: [
+				{
+					messageId: 'extraIndexVariable',
+					data: { name: 'PIP_EXTRA_INDEX_URL' },
+					line: 2,
+					column: 5,
+					endLine: 2,
+					endColumn: 24,
+				},
+			],
 			output: null,
 		},
 	],

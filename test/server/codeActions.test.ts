@@ -332,7 +332,12 @@ void describe('suppressionEdit', () => {
 
 	it('reads the comment above as the engine does: any case and spacing', () => {
 		assert.equal(
-			apply('FROM alpine\n  #Dockerfile-Harden  IGNORE = dh401 , pip-no-cache\nRUN pip install x\n', 'DH402', 2, 'instruction'),
+			apply(
+				'FROM alpine\n  #Dockerfile-Harden  IGNORE = dh401 , pip-no-cache\nRUN pip install x\n',
+				'DH402',
+				2,
+				'instruction',
+			),
 			'FROM alpine\n  #Dockerfile-Harden  IGNORE = dh401 , pip-no-cache,DH402\nRUN pip install x\n',
 		);
 		assert.equal(

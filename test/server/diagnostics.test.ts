@@ -248,7 +248,10 @@ void describe('language server: settings', () => {
 		}
 		const warnings = session.messages.filter((m) => m.message.includes('(unclosed'));
 		assert.equal(warnings.length, 1);
-		assert.match(warnings[0]!.message, /^dockerfileHarden\.secrets\.denyPatterns: "\(unclosed" is not a valid regular expression .*; it is ignored\.$/);
+		assert.match(
+			warnings[0]!.message,
+			/^dockerfileHarden\.secrets\.denyPatterns: "\(unclosed" is not a valid regular expression .*; it is ignored\.$/,
+		);
 		assert.equal(warnings[0]!.type, 2);
 		assert.ok(!session.messages.some((m) => m.message.includes('^FLASK_')));
 	});

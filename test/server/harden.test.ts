@@ -21,7 +21,6 @@ import { LspSession, REPO_ROOT, VSCODE_CAPABILITIES } from '../harness/lsp';
 
 const EXAMPLE_DIR = path.join(REPO_ROOT, 'examples/insecure-python');
 
-
 /** VS Code's workspace-edit capabilities: annotations (shown as a refactor preview) and file creation. */
 const ANNOTATING: ClientCapabilities = {
 	...VSCODE_CAPABILITIES,
@@ -72,7 +71,9 @@ void describe('Harden Dockerfile (server command)', () => {
 		// Plays VS Code: applies the ticked changes, tells the server (didChange), then answers.
 		session.applyEditHandler = async ({ edit }) => {
 			const ticked = (e: TextEdit): boolean =>
-				tickEverything || !('annotationId' in e) || edit.changeAnnotations?.[String(e.annotationId)]?.needsConfirmation !== true;
+				tickEverything ||
+				!('annotationId' in e) ||
+				edit.changeAnnotations?.[String(e.annotationId)]?.needsConfirmation !== true;
 			const edits = textEditsFor(edit, uri).filter(ticked);
 			if (edits.length > 0) {
 				text = applyEdits(text, edits);
@@ -83,7 +84,9 @@ void describe('Harden Dockerfile (server command)', () => {
 			for (const change of edit.documentChanges ?? []) {
 				if (TextDocumentEdit.is(change) && change.textDocument.uri !== uri) {
 					const file = fileURLToPath(change.textDocument.uri);
-					const creates = (edit.documentChanges ?? []).some((c) => CreateFile.is(c) && c.uri === change.textDocument.uri);
+					const creates = (edit.documentChanges ?? []).some(
+						(c) => CreateFile.is(c) && c.uri === change.textDocument.uri,
+					);
 					const fileEdits = change.edits.filter((e): e is TextEdit => 'newText' in e).filter(ticked);
 					if (fileEdits.length > 0 && (existsSync(file) || creates)) {
 						writeFileSync(file, applyEdits(existsSync(file) ? readFileSync(file, 'utf8') : '', fileEdits));
@@ -119,14 +122,30 @@ void describe('Harden Dockerfile (server command)', () => {
 			assert.ok(annotation);
 			labels.add(e.annotationId);
 			assert.match(annotation.label, new RegExp(`^${e.annotationId} `));
-			assert.equal(annotation.needsConfirmation, findRule(e.annotationId)?.meta.fix?.safety === 'review', e.annotationId);
+			assert.equal(
+				annotation.needsConfirmation,
+				findRule(e.annotationId)?.meta.fix?.safety === 'review',
+				e.annotationId,
+			);
 		}
-		assert.ok([...labels].some((l) => annotations[l]!.needsConfirmation), 'a review group makes VS Code show the preview');
-		assert.ok([...labels].some((l) => !annotations[l]!.needsConfirmation), 'safe groups come ticked');
+		assert.ok(
+			[...labels].some((l) => annotations[l]!.needsConfirmation),
+			'a review group makes VS Code show the preview',
+		);
+		assert.ok(
+			[...labels].some((l) => !annotations[l]!.needsConfirmation),
+			'safe groups come ticked',
+		);
 		// Reported: every group, and the rules whose edits were composed into another group's.
 		const planned = new Set([...plan.applied.map((a) => a.ruleId)]);
-		assert.ok([...labels, 'DH305'].every((l) => result.rules.includes(l)), result.rules.join(','));
-		assert.ok(result.rules.every((r) => planned.has(r)), result.rules.join(','));
+		assert.ok(
+			[...labels, 'DH305'].every((l) => result.rules.includes(l)),
+			result.rules.join(','),
+		);
+		assert.ok(
+			result.rules.every((r) => planned.has(r)),
+			result.rules.join(','),
+		);
 		assert.match(readFileSync(path.join(dir, '.dockerignore'), 'utf8'), /^\.git$/m);
 		rmSync(path.join(dir, '.dockerignore'));
 		assert.deepEqual(result.secrets, plan.secrets);
@@ -157,8 +176,14 @@ void describe('Harden Dockerfile (server command)', () => {
 		assert.ok(review.length > 0);
 		assert.notEqual(text, original, 'the ticked (safe) groups were applied');
 		assert.ok(result.rules.length > 0);
-		assert.ok(result.rules.every((r) => !review.includes(r)), `${result.rules.join(',')} claims a review rule`);
-		assert.ok(result.rules.every((r) => safeOnly.applied.some((a) => a.ruleId === r)), result.rules.join(','));
+		assert.ok(
+			result.rules.every((r) => !review.includes(r)),
+			`${result.rules.join(',')} claims a review rule`,
+		);
+		assert.ok(
+			result.rules.every((r) => safeOnly.applied.some((a) => a.ruleId === r)),
+			result.rules.join(','),
+		);
 		assert.equal(existsSync(path.join(dir, '.dockerignore')), false, 'the unticked file was not created');
 		for (const r of review) {
 			assert.doesNotMatch(result.summary, new RegExp(`^- ${r}: `, 'm'));

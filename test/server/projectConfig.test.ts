@@ -34,7 +34,12 @@ void describe('project config file in the language server', () => {
 			const problems = await session.diagnostics((p) => p.uri === configUri);
 			assert.deepEqual(
 				problems.diagnostics.map((d) => [d.range.start.line, d.message]),
-				[[2, 'rules.DH999 is not a rule id or name (see docs/rules). This key is ignored; the rest of the file applies.']],
+				[
+					[
+						2,
+						'rules.DH999 is not a rule id or name (see docs/rules). This key is ignored; the rest of the file applies.',
+					],
+				],
 			);
 			await session.settle();
 			assert.ok(

@@ -387,27 +387,31 @@ void describe('server robustness over stdio (dist/server.js)', () => {
 		}
 	});
 
-	it('checks the syntax of a long invalid build stage name without hanging (the dependency patch)', { timeout: 60_000 }, async () => {
-		// dockerfile-utils' own stage-name regex backtracks exponentially: unpatched, 30 characters took 100 s and these
-		// 48 would take days. The bundle carries the patch of scripts/dependency-patches.cjs; the check still runs.
-		const server = await StdioServer.start();
-		try {
-			const name = 'org.opencontainers.image.authors="dev@example.org"';
-			const text = `FROM python:3.12 AS ${name}\nUSER app\n`;
-			await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-				textDocument: { uri: 'untitled:stage', languageId: 'dockerfile', version: 1, text },
-			});
-			const published = await server.diagnosticsOf('untitled:stage', 1, 30_000);
-			const syntax = published.diagnostics.filter((d) => d.source === 'dockerfile-utils');
-			assert.deepEqual(
-				syntax.map((d) => [String(d.message).split(',')[0], d.range.start.character]),
-				[[`invalid name for build stage: "${name.toLowerCase()}"`, 'FROM python:3.12 AS '.length]],
-			);
-		} finally {
-			server.connection.dispose();
-			server.kill();
-		}
-	});
+	it(
+		'checks the syntax of a long invalid build stage name without hanging (the dependency patch)',
+		{ timeout: 60_000 },
+		async () => {
+			// dockerfile-utils' own stage-name regex backtracks exponentially: unpatched, 30 characters took 100 s and these
+			// 48 would take days. The bundle carries the patch of scripts/dependency-patches.cjs; the check still runs.
+			const server = await StdioServer.start();
+			try {
+				const name = 'org.opencontainers.image.authors="dev@example.org"';
+				const text = `FROM python:3.12 AS ${name}\nUSER app\n`;
+				await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+					textDocument: { uri: 'untitled:stage', languageId: 'dockerfile', version: 1, text },
+				});
+				const published = await server.diagnosticsOf('untitled:stage', 1, 30_000);
+				const syntax = published.diagnostics.filter((d) => d.source === 'dockerfile-utils');
+				assert.deepEqual(
+					syntax.map((d) => [String(d.message).split(',')[0], d.range.start.character]),
+					[[`invalid name for build stage: "${name.toLowerCase()}"`, 'FROM python:3.12 AS '.length]],
+				);
+			} finally {
+				server.connection.dispose();
+				server.kill();
+			}
+		},
+	);
 });
 
 void describe('server robustness in memory', () => {

@@ -8,7 +8,14 @@ import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import { fixAll } from '../engine/fixer';
 import { lint, type EngineLogger, type HardenDiagnostic } from '../engine/lint';
-import { applyConfig, CONFIG_FILE, EMPTY_CONFIG, formatConfigError, loadConfig, type LoadedConfig } from '../node/config';
+import {
+	applyConfig,
+	CONFIG_FILE,
+	EMPTY_CONFIG,
+	formatConfigError,
+	loadConfig,
+	type LoadedConfig,
+} from '../node/config';
 import { fsContext } from '../node/fsContext';
 import { loadShellParser } from '../node/shellParser';
 import { DEFAULT_SETTINGS, type FileChange, type FixSafety, type Settings } from '../protocol';
@@ -347,7 +354,10 @@ async function checkTarget(
 	const fixedAll = fixAll(text, { settings, buildContext, logger, safeties });
 	let result = { output: fixedAll.output, remaining: fixedAll.remaining };
 	// Files beside the Dockerfile that the fixes write (DH305's .dockerignore): only for a Dockerfile on disk.
-	let files = target.kind === 'file' ? fixedAll.files.map((f) => fileWrite(contextDir, f)).filter((f) => f.after !== f.before) : [];
+	let files =
+		target.kind === 'file'
+			? fixedAll.files.map((f) => fileWrite(contextDir, f)).filter((f) => f.after !== f.before)
+			: [];
 	let fixed = fixedAll.output === text && files.length === 0 ? 0 : fixedAll.applied.length;
 	if (options.pin && env.registry) {
 		const pinned = await pinText(result.output, name, env.registry);
@@ -372,7 +382,7 @@ async function checkTarget(
 		const present = await withStalePins(lint(text, { settings, buildContext, logger }).diagnostics, text, name, env);
 		const report: FileReport = { path: name, absolutePath, diagnostics: present, fixed };
 		const fileDiffs = files.map((f) => unifiedDiff(relative(io.cwd, f.path) || f.path, f.before, f.after)).join('');
-		return { report, diff: (unifiedDiff(name, text, result.output) + fileDiffs) || undefined };
+		return { report, diff: unifiedDiff(name, text, result.output) + fileDiffs || undefined };
 	}
 	const remaining = await withStalePins(result.remaining, result.output, name, env);
 	const report: FileReport = { path: name, absolutePath, diagnostics: remaining, fixed };

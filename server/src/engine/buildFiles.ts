@@ -26,7 +26,10 @@ function globMatch(pattern: string, name: string): boolean {
 	if (!/[*?[]/.test(pattern)) {
 		return pattern === name;
 	}
-	const re = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+	const re = pattern
+		.replace(/[.+^${}()|\\]/g, '\\$&')
+		.replace(/\*/g, '[^/]*')
+		.replace(/\?/g, '[^/]');
 	try {
 		return new RegExp(`^${re}$`).test(name);
 	} catch {

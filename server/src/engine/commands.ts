@@ -184,11 +184,7 @@ export function optionValues(
 }
 
 /** Whether any argument is one of `names` or starts with one of `prefixes`. */
-export function hasFlag(
-	args: readonly RunWord[],
-	names: readonly string[],
-	prefixes: readonly string[] = [],
-): boolean {
+export function hasFlag(args: readonly RunWord[], names: readonly string[], prefixes: readonly string[] = []): boolean {
 	return args.some((a) => names.includes(a.value) || prefixes.some((p) => a.value.startsWith(p)));
 }
 

@@ -33,7 +33,10 @@ function compile(glob: string): RegExp {
 			if (close < 0) {
 				re += '\\[';
 			} else {
-				re += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+				re += `[${glob
+					.slice(i + 1, close)
+					.replace(/^!/, '^')
+					.replace(/\\/g, '\\\\')}]`;
 				i = close;
 			}
 		} else {

@@ -96,10 +96,7 @@ function doneFileOnly(d: HardenDiagnostic, taken: ReadonlySet<string>): boolean 
 }
 
 /** Applies every fix of the given safeties until none is left or {@link MAX_PASSES} passes ran. */
-export function fixAll(
-	text: string,
-	options: LintOptions & { readonly safeties: readonly FixSafety[] },
-): FixAllResult {
+export function fixAll(text: string, options: LintOptions & { readonly safeties: readonly FixSafety[] }): FixAllResult {
 	let output = text;
 	const applied: AppliedFix[] = [];
 	const steps: AppliedStep[][] = [];

@@ -106,7 +106,9 @@ export function keptPart(
 		const left = now.get(ruleId) ?? 0;
 		return left < before || (before === 0 && left === 0 && wrote(ruleId));
 	};
-	const stillUnpinned = new Set(after.diagnostics.flatMap((d) => (d.code === 'DH201' && d.data.pin ? [d.data.pin.image] : [])));
+	const stillUnpinned = new Set(
+		after.diagnostics.flatMap((d) => (d.code === 'DH201' && d.data.pin ? [d.data.pin.image] : [])),
+	);
 	return {
 		applied: plan.applied.filter((a) => kept(a.ruleId)),
 		secrets: plan.secrets.filter((s) => after.text.includes(`id=${s.id}`)),
@@ -118,14 +120,15 @@ export function keptPart(
 
 /** `docker buildx build` with the `--secret` flags the hardened file needs. */
 export function buildCommand(secrets: readonly BuildSecret[], dockerfile = 'Dockerfile'): string {
-	const flags = secrets.map((s) => `--secret id=${s.id},${s.src !== undefined ? `src=${s.src}` : `env=${s.env ?? s.id.toUpperCase()}`}`);
+	const flags = secrets.map(
+		(s) => `--secret id=${s.id},${s.src !== undefined ? `src=${s.src}` : `env=${s.env ?? s.id.toUpperCase()}`}`,
+	);
 	const file = dockerfile === 'Dockerfile' ? [] : [`-f ${dockerfile}`];
 	return ['docker buildx build', ...flags, ...file, '-t myapp .'].join(' ');
 }
 
 /** The seed's runtime layers 2 and 4 as `docker run` flags. */
-export const RUN_COMMAND =
-	'docker run --read-only --tmpfs /tmp --security-opt no-new-privileges --cap-drop ALL myapp';
+export const RUN_COMMAND = 'docker run --read-only --tmpfs /tmp --security-opt no-new-privileges --cap-drop ALL myapp';
 
 /** The seed's seccomp advice, which needs a profile file of the user's. */
 export const SECCOMP_NOTE =
@@ -136,10 +139,20 @@ export function composeSecrets(secrets: readonly BuildSecret[]): string | undefi
 	if (secrets.length === 0) {
 		return undefined;
 	}
-	const service = ['services:', '  app:', '    build:', '      context: .', '      secrets:', ...secrets.map((s) => `        - ${s.id}`)];
+	const service = [
+		'services:',
+		'  app:',
+		'    build:',
+		'      context: .',
+		'      secrets:',
+		...secrets.map((s) => `        - ${s.id}`),
+	];
 	const top = [
 		'secrets:',
-		...secrets.flatMap((s) => [`  ${s.id}:`, s.src !== undefined ? `    file: ${s.src}` : `    environment: ${s.env ?? s.id.toUpperCase()}`]),
+		...secrets.flatMap((s) => [
+			`  ${s.id}:`,
+			s.src !== undefined ? `    file: ${s.src}` : `    environment: ${s.env ?? s.id.toUpperCase()}`,
+		]),
 	];
 	return [...service, ...top].join('\n');
 }
@@ -178,7 +191,9 @@ export function hardenSummary(
 	const left = [
 		...plan.notes.map((n) => n.text),
 		...(extra.unpinned ?? []).map((u) =>
-			u.startsWith('--checksum') ? `Add ${u}: the quick fix on the ADD line retries.` : `Pin ${u} (Pin All Images to Digests, with the registry reachable).`,
+			u.startsWith('--checksum')
+				? `Add ${u}: the quick fix on the ADD line retries.`
+				: `Pin ${u} (Pin All Images to Digests, with the registry reachable).`,
 		),
 		...plan.remaining.map((d) => `Line ${d.range.start.line + 1}, ${d.code}: ${d.message}`),
 	];

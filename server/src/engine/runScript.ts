@@ -112,7 +112,6 @@ interface Logical {
 	readonly offsets: OffsetMap;
 }
 
-
 /**
  * Analyses a `RUN` instruction.
  *
@@ -181,9 +180,7 @@ function analyseExec(document: TextDocument, run: Instruction): RunScript {
 	const range = { start: words[0].range.start, end: words[words.length - 1].range.end };
 	return {
 		form: 'exec',
-		commands: [
-			{ assignments: [], words, range, pipeline: undefined, pipeIndex: 0, declaration: false },
-		],
+		commands: [{ assignments: [], words, range, pipeline: undefined, pipeIndex: 0, declaration: false }],
 		hasError: false,
 		appendAt: undefined,
 	};
@@ -220,13 +217,7 @@ function isBlank(c: string | undefined): boolean {
  * Rebuilds the text Docker gives the shell, with its map back to document offsets. Text without escape characters,
  * carriage returns or here-documents is copied a slice at a time.
  */
-function buildLogical(
-	text: string,
-	start: number,
-	end: number,
-	escapeChar: string,
-	raw: [number, number][],
-): Logical {
+function buildLogical(text: string, start: number, end: number, escapeChar: string, raw: [number, number][]): Logical {
 	const parts: string[] = [];
 	const offsets = new OffsetMap(start);
 	const escapeCode = escapeChar.charCodeAt(0);

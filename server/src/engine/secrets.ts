@@ -101,7 +101,19 @@ const PUBLIC_WORDS = new Set(['public', 'pub', 'fingerprint', 'checksum', 'sha25
  * Words that make a name a switch about a secret rather than the secret (`TS_DISABLE_TOKEN_AUTHORIZATION`,
  * `REQUIRE_PASSWORD`, `SKIP_TOKEN_CHECK`).
  */
-const SWITCH_WORDS = new Set(['disable', 'disabled', 'enable', 'enabled', 'skip', 'allow', 'require', 'use', 'verify', 'ignore', 'no']);
+const SWITCH_WORDS = new Set([
+	'disable',
+	'disabled',
+	'enable',
+	'enabled',
+	'skip',
+	'allow',
+	'require',
+	'use',
+	'verify',
+	'ignore',
+	'no',
+]);
 
 /**
  * Build-time variables that frameworks expose to browser code by design (Vite, Create React App, Next.js, Nuxt,

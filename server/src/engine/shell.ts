@@ -181,7 +181,13 @@ const DECLARATION_KEYWORDS = new Set(['export', 'declare', 'local', 'readonly', 
 /** Work for {@link collect}: a node to visit as a statement, as a pipeline member, or for nested substitutions. */
 type Visit =
 	| { readonly kind: 'statement'; readonly node: Node; readonly parent: Node | undefined }
-	| { readonly kind: 'member'; readonly node: Node; readonly parent: Node; readonly pipeline: number; readonly index: number }
+	| {
+			readonly kind: 'member';
+			readonly node: Node;
+			readonly parent: Node;
+			readonly pipeline: number;
+			readonly index: number;
+	  }
 	| { readonly kind: 'nested'; readonly node: Node; readonly parent: Node };
 
 /**
@@ -320,7 +326,12 @@ function commandFrom(
 }
 
 /** A simple command; `parent` is the node it was reached from (a `redirected_statement` holds its here-documents). */
-function toCommand(node: Node, parent: Node | undefined, pipeline: number | undefined, pipeIndex: number): ShellCommand {
+function toCommand(
+	node: Node,
+	parent: Node | undefined,
+	pipeline: number | undefined,
+	pipeIndex: number,
+): ShellCommand {
 	return commandFrom(node, node.namedChildren, (c) => !c.type.endsWith('redirect') && c.type !== 'comment', {
 		pipeline,
 		pipeIndex,
@@ -376,8 +387,7 @@ function wordValue(node: Node): { value: string; dynamic: boolean } {
 			const inner = node.text.slice(1, -1);
 			// Every dynamic part starts with `$`, a backtick, `{`, `<(` or `>(`: a plain string needs no look at its
 			// children (each one costs a round trip into tree-sitter).
-			const dynamic =
-				/[$`{<>]/.test(inner) && node.namedChildren.some((c) => c !== null && DYNAMIC_TYPES.has(c.type));
+			const dynamic = /[$`{<>]/.test(inner) && node.namedChildren.some((c) => c !== null && DYNAMIC_TYPES.has(c.type));
 			return { value: inner.replace(/\\([$`"\\\n])/g, '$1'), dynamic };
 		}
 		case 'ansi_c_string':

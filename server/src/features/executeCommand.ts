@@ -115,11 +115,7 @@ export class CommandHandler {
 			case ServerCommands.addChecksum:
 				return this.deps.pins.addChecksum(first as Partial<AddChecksumParams>, token);
 			case ServerCommands.harden:
-				return harden(
-					{ ...this.deps, log: this.deps.diagnostics.logger },
-					first as Partial<HardenParams>,
-					token,
-				);
+				return harden({ ...this.deps, log: this.deps.diagnostics.logger }, first as Partial<HardenParams>, token);
 			default:
 				if (languageServiceCommands.includes(params.command)) {
 					const result = this.deps.languageFeatures.commandEdits(params.command, args);

@@ -61,7 +61,12 @@ export function annotationFor(ruleId: string): ChangeAnnotation {
 }
 
 /** Resolves once `uri` has a version other than `version` (the client's didChange after an applied edit), or after `ms`. */
-function changedFrom(documents: TextDocuments<TextDocument>, uri: string, version: number, ms: number): Promise<TextDocument | undefined> {
+function changedFrom(
+	documents: TextDocuments<TextDocument>,
+	uri: string,
+	version: number,
+	ms: number,
+): Promise<TextDocument | undefined> {
 	const current = documents.get(uri);
 	if (!current || current.version !== version) {
 		return Promise.resolve(current);
@@ -170,7 +175,12 @@ export async function harden(
 	// The user may have unticked groups in the preview: the summary says what the text now is.
 	const after = (await changedFrom(deps.documents, uri, version, SETTLE_MS)) ?? current;
 	const afterText = after.getText();
-	const kept = keptPart({ ...plan, edits, applied: [...plan.applied, ...followed] }, lint(text, options).diagnostics, { text: afterText, diagnostics: lint(afterText, options).diagnostics }, pinned);
+	const kept = keptPart(
+		{ ...plan, edits, applied: [...plan.applied, ...followed] },
+		lint(text, options).diagnostics,
+		{ text: afterText, diagnostics: lint(afterText, options).diagnostics },
+		pinned,
+	);
 	const files = plan.files.filter((f) => written(dir, f));
 	const checksummed = checksums.filter((r) => afterText.includes(`--checksum=${r.digest}`)).map((r) => r.image);
 	const summary = hardenSummary({ ...kept, files }, { pinned: kept.pinned, unpinned, dockerfile, checksummed });
@@ -229,7 +239,11 @@ export function workspaceEditOf(
 			documentChanges.push(
 				TextDocumentEdit.create({ uri: target, version: null }, [
 					annotated
-						? { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text, annotationId: id }
+						? {
+								range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+								newText: file.text,
+								annotationId: id,
+							}
 						: { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text },
 				]),
 			);

@@ -96,7 +96,9 @@ class Reader {
 	}
 
 	error(node: Node | Pair | null | undefined, key: string, message: string): void {
-		const range = (node && 'range' in node ? node.range : undefined) ?? (node && 'key' in node && isScalar(node.key) ? node.key.range : undefined);
+		const range =
+			(node && 'range' in node ? node.range : undefined) ??
+			(node && 'key' in node && isScalar(node.key) ? node.key.range : undefined);
 		const pos = this.lines.linePos(range?.[0] ?? 0);
 		this.errors.push({ file: this.file, line: pos.line, column: pos.col, key, message });
 	}
@@ -242,14 +244,17 @@ export function parseHadolintConfig(file: string, text: string): { config: Proje
 		} else if (key === 'override' && isMap(pair.value)) {
 			for (const item of pair.value.items) {
 				const level = HADOLINT_LEVELS[isScalar(item.key) ? String(item.key.value) : ''];
-				for (const code of reader.strings(item.value, `override.${String(isScalar(item.key) ? item.key.value : '')}`) ?? []) {
+				for (const code of reader.strings(item.value, `override.${String(isScalar(item.key) ? item.key.value : '')}`) ??
+					[]) {
 					if (level && level !== 'none') {
 						map(code, level);
 					}
 				}
 			}
 		} else if (key === 'trustedRegistries') {
-			config.trustedRegistries = isScalar(pair.value) ? [String(pair.value.value)] : (reader.strings(pair.value, key) ?? []);
+			config.trustedRegistries = isScalar(pair.value)
+				? [String(pair.value.value)]
+				: (reader.strings(pair.value, key) ?? []);
 		} else if (key === 'failure-threshold' && isScalar(pair.value)) {
 			const level = HADOLINT_LEVELS[String(pair.value.value)];
 			config.failOn = level === 'off' ? 'none' : level;

@@ -32,8 +32,14 @@ export function configSchema(): Record<string, unknown> {
 				type: 'object',
 				additionalProperties: false,
 				properties: {
-					allowPatterns: { ...patterns, description: 'Regular expressions (case-insensitive) for variable names that are never secrets.' },
-					denyPatterns: { ...patterns, description: 'Regular expressions (case-insensitive) for variable names that are always secrets.' },
+					allowPatterns: {
+						...patterns,
+						description: 'Regular expressions (case-insensitive) for variable names that are never secrets.',
+					},
+					denyPatterns: {
+						...patterns,
+						description: 'Regular expressions (case-insensitive) for variable names that are always secrets.',
+					},
 				},
 			},
 			trustedRegistries: {

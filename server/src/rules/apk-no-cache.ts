@@ -21,7 +21,9 @@ export default defineRule({
 		return {
 			RUN(instruction) {
 				const mounted = runMounts(instruction).some(
-					(m) => (m.get('type') === 'cache' || m.get('type') === 'tmpfs') && /\/var\/cache\/apk|\/etc\/apk\/cache/.test(mountTarget(m) ?? ''),
+					(m) =>
+						(m.get('type') === 'cache' || m.get('type') === 'tmpfs') &&
+						/\/var\/cache\/apk|\/etc\/apk\/cache/.test(mountTarget(m) ?? ''),
 				);
 				if (mounted) {
 					return;

@@ -47,7 +47,8 @@ export default defineRule({
 		const listsNeededLater = (stage: Stage, instruction: Instruction): boolean => {
 			const descendants = model.stages.filter((s) => s === stage || model.lineage(s).includes(stage));
 			for (const s of descendants) {
-				const instructions = s === stage ? s.instructions.slice(s.instructions.indexOf(instruction) + 1) : s.instructions;
+				const instructions =
+					s === stage ? s.instructions.slice(s.instructions.indexOf(instruction) + 1) : s.instructions;
 				for (const i of instructions) {
 					if (i.getKeyword() !== 'RUN') {
 						continue;

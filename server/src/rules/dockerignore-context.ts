@@ -37,8 +37,7 @@ export default defineRule({
 		messages: {
 			missing:
 				'{{keyword}} {{source}} copies the whole build context, and there is no .dockerignore, so .git history, .env files and local credentials go into the image. Add a .dockerignore that excludes at least .git and .env*.',
-			weak:
-				'{{keyword}} {{source}} copies the whole build context, and .dockerignore does not exclude {{paths}}, so they go into the image. Add them to .dockerignore.',
+			weak: '{{keyword}} {{source}} copies the whole build context, and .dockerignore does not exclude {{paths}}, so they go into the image. Add them to .dockerignore.',
 		},
 		fix: { safety: 'review', title: '{{action}} {{file}}' },
 		docs: {
@@ -93,7 +92,9 @@ export default defineRule({
 						data: { keyword, source: value, paths: lines.join(' and '), action: 'Extend', file: name },
 						fix: noEdit,
 						fixDetails: {
-							files: [{ path: name, action: 'append', text: `# Added by Dockerfile Harden (DH305).\n${lines.join('\n')}\n` }],
+							files: [
+								{ path: name, action: 'append', text: `# Added by Dockerfile Harden (DH305).\n${lines.join('\n')}\n` },
+							],
 						},
 					});
 				}

@@ -17,7 +17,7 @@ export default defineRule({
 			literalToken:
 				'A literal credential ({{kind}}) is written into the Dockerfile, so anyone with the repository or the image can use it. Remove it, rotate it now, and pass it at build time as a BuildKit secret (`RUN --mount=type=secret,…`).',
 			literalOption:
-				'A literal password is passed to {{option}}, so it is recorded in the image history. Remove it, rotate it, and read it from a BuildKit secret instead (`RUN --mount=type=secret,id=…` and the program\'s password-file or stdin option).',
+				"A literal password is passed to {{option}}, so it is recorded in the image history. Remove it, rotate it, and read it from a BuildKit secret instead (`RUN --mount=type=secret,id=…` and the program's password-file or stdin option).",
 			literalValue:
 				'{{name}} is given a literal secret value in the Dockerfile, so anyone with the repository or the image can read it. Remove it, rotate it, and pass it at build time as a BuildKit secret (`RUN --mount=type=secret,id={{id}},env={{name}} …`).',
 		},

@@ -14,7 +14,9 @@ function downloadsToStdout(inv: Invocation): boolean {
 	if (inv.name === 'curl') {
 		// `-o -` (also `-fsSLo-`, `--output=-`) is stdout; any other -o/-O names a file.
 		const outputs = optionValues(inv.args, ['-o'], ['--output']).map((o) => o.value);
-		const clustered = args.filter((a) => /^-[a-zA-Z]*o./.test(a) && !a.startsWith('--')).map((a) => a.slice(a.indexOf('o') + 1));
+		const clustered = args
+			.filter((a) => /^-[a-zA-Z]*o./.test(a) && !a.startsWith('--'))
+			.map((a) => a.slice(a.indexOf('o') + 1));
 		const files = [...outputs, ...clustered].filter((o) => o !== '-');
 		return (
 			files.length === 0 &&
@@ -22,7 +24,12 @@ function downloadsToStdout(inv: Invocation): boolean {
 		);
 	}
 	if (inv.name === 'wget') {
-		return args.some((a, i) => ((a === '-O' || a === '--output-document') && args[i + 1] === '-') || /^-[a-zA-Z]*O-$/.test(a) || a === '--output-document=-');
+		return args.some(
+			(a, i) =>
+				((a === '-O' || a === '--output-document') && args[i + 1] === '-') ||
+				/^-[a-zA-Z]*O-$/.test(a) ||
+				a === '--output-document=-',
+		);
 	}
 	return false;
 }

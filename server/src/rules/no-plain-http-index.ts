@@ -22,7 +22,11 @@ const INDEX_VARIABLES = new Set([
 function plainHttp(value: string): string[] {
 	return value
 		.split(/[\s,|]+/)
-		.filter((u) => /^http:\/\//i.test(u) && !/^http:\/\/(?:[^/@]*@)?(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])(?::\d+)?(?:\/|$)/i.test(u));
+		.filter(
+			(u) =>
+				/^http:\/\//i.test(u) &&
+				!/^http:\/\/(?:[^/@]*@)?(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])(?::\d+)?(?:\/|$)/i.test(u),
+		);
 }
 
 /** The host of a URL, for messages (credentials never shown). */
@@ -69,12 +73,20 @@ export default defineRule({
 							plainHttp(a.value.slice(eq + 1)).forEach((url) => report(a.range, url));
 						}
 					}
-					const options: [readonly string[], readonly string[]] | undefined = /^(?:pip[\d.]*|python[\d.]*|uv)$/.test(inv.name)
-						? [['-i', '-f'], ['--index-url', '--extra-index-url', '--find-links', '--index', '--default-index']]
+					const options: [readonly string[], readonly string[]] | undefined = /^(?:pip[\d.]*|python[\d.]*|uv)$/.test(
+						inv.name,
+					)
+						? [
+								['-i', '-f'],
+								['--index-url', '--extra-index-url', '--find-links', '--index', '--default-index'],
+							]
 						: /^(?:npm|yarn|pnpm|npx)$/.test(inv.name)
 							? [[], ['--registry']]
 							: inv.name === 'gem'
-								? [['-s', '-a'], ['--source', '--add']]
+								? [
+										['-s', '-a'],
+										['--source', '--add'],
+									]
 								: undefined;
 					if (options) {
 						for (const { value, word } of optionValues(inv.args, options[0], options[1])) {
@@ -84,7 +96,12 @@ export default defineRule({
 					// `npm config set registry http://…`, `go env -w GOPROXY=http://…`.
 					const values = inv.args.map((a) => a.value);
 					const registry = values.indexOf('registry');
-					if (/^(?:npm|yarn|pnpm)$/.test(inv.name) && values.includes('set') && registry >= 0 && inv.args[registry + 1]) {
+					if (
+						/^(?:npm|yarn|pnpm)$/.test(inv.name) &&
+						values.includes('set') &&
+						registry >= 0 &&
+						inv.args[registry + 1]
+					) {
 						plainHttp(values[registry + 1]).forEach((url) => report(inv.args[registry + 1].range, url));
 					}
 					if (inv.name === 'go' && values[0] === 'env') {

@@ -15,7 +15,7 @@ export default defineRule({
 		defaultSeverity: 'warning',
 		messages: {
 			specialBit:
-				'Mode {{mode}} sets the {{bit}} bit, so the program runs with its owner\'s privileges whoever starts it: a path to root for an attacker. Drop the bit, and run the container with `--security-opt no-new-privileges`.',
+				"Mode {{mode}} sets the {{bit}} bit, so the program runs with its owner's privileges whoever starts it: a path to root for an attacker. Drop the bit, and run the container with `--security-opt no-new-privileges`.",
 		},
 		docs: { summary: '`chmod u+s`/`g+s`/`4xxx`/`2xxx`, or `COPY --chmod` with such a mode.' },
 		equivalents: {},

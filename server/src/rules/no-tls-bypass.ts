@@ -66,8 +66,7 @@ export default defineRule<MessageId>({
 		layer: 'layer 6',
 		defaultSeverity: 'error',
 		messages: {
-			flag:
-				'`{{tool}} {{flag}}` turns off certificate or signature checks, so anyone on the network path can swap what the build downloads. Remove it and fix the trust problem instead (install the CA certificate, or import the signing key).',
+			flag: '`{{tool}} {{flag}}` turns off certificate or signature checks, so anyone on the network path can swap what the build downloads. Remove it and fix the trust problem instead (install the CA certificate, or import the signing key).',
 			variable:
 				'{{name}}={{value}} turns off TLS verification for every later command, so anyone on the network path can swap what the build downloads. Remove it and install the CA certificate the server needs instead.',
 			setting:
@@ -105,9 +104,7 @@ export default defineRule<MessageId>({
 					fix: (fixer) =>
 						whole
 							? fixer.remove(instructionRemovalRange(document, instruction.getRange()))
-							: fixer.remove(
-									removalRange(document, document.offsetAt(range.start), document.offsetAt(range.end)),
-								),
+							: fixer.remove(removalRange(document, document.offsetAt(range.start), document.offsetAt(range.end))),
 				});
 			}
 		};
@@ -138,7 +135,9 @@ export default defineRule<MessageId>({
 					const args = inv.args;
 					// Settings: `npm config set strict-ssl false`, `git config http.sslVerify false`, `git -c http.sslVerify=false`.
 					const values = args.map((a) => a.value.toLowerCase());
-					const strictSsl = values.findIndex((v, i) => (v === 'strict-ssl' && values[i + 1] === 'false') || v === 'strict-ssl=false');
+					const strictSsl = values.findIndex(
+						(v, i) => (v === 'strict-ssl' && values[i + 1] === 'false') || v === 'strict-ssl=false',
+					);
 					if (['npm', 'yarn', 'pnpm'].includes(inv.name) && strictSsl > 0 && values.includes('set')) {
 						const last = values[strictSsl] === 'strict-ssl' ? strictSsl + 1 : strictSsl;
 						context.report({
@@ -162,12 +161,16 @@ export default defineRule<MessageId>({
 					}
 					for (let i = 0; i < args.length; i++) {
 						const word = args[i];
-						const known = (FLAGS[tool] ?? []).find((f) => word.value === f.flag || (f.value && word.value.startsWith(`${f.flag}=`)));
+						const known = (FLAGS[tool] ?? []).find(
+							(f) => word.value === f.flag || (f.value && word.value.startsWith(`${f.flag}=`)),
+						);
 						// `apk add --allow-untrusted ./pkg.apk`: packages built earlier in the build, not from a repository.
 						const localOnly =
 							known?.flag === '--allow-untrusted' &&
 							args.some((a) => a.value.endsWith('.apk')) &&
-							args.filter((a) => !a.value.startsWith('-') && a.value !== 'add').every((a) => a.value.includes('/') || a.value.endsWith('.apk'));
+							args
+								.filter((a) => !a.value.startsWith('-') && a.value !== 'add')
+								.every((a) => a.value.includes('/') || a.value.endsWith('.apk'));
 						if (known && !localOnly) {
 							const last = known.value && word.value === known.flag && args[i + 1] ? args[i + 1] : word;
 							context.report({
@@ -185,8 +188,7 @@ export default defineRule<MessageId>({
 								range: word.range,
 								messageId: 'flag',
 								data: { tool, flag: '-k' },
-								fix: (fixer) =>
-									fixer.remove({ start: document.positionAt(at), end: document.positionAt(at + 1) }),
+								fix: (fixer) => fixer.remove({ start: document.positionAt(at), end: document.positionAt(at + 1) }),
 							});
 						}
 					}

@@ -43,7 +43,9 @@ export default defineRule({
 				const invocations = runInvocations(model, instruction);
 				/** Paths an `rm -r` of this RUN deletes: a scratch directory opened up and removed again ships nothing. */
 				const removed = new Set(
-					invocations.filter((i) => i.name === 'rm').flatMap((i) => i.args.filter((a) => !a.value.startsWith('-')).map((a) => a.text)),
+					invocations
+						.filter((i) => i.name === 'rm')
+						.flatMap((i) => i.args.filter((a) => !a.value.startsWith('-')).map((a) => a.text)),
 				);
 				for (const inv of invocations) {
 					if (inv.name !== 'chmod') {

@@ -33,7 +33,10 @@ export default defineRule({
 					}
 					const rest = inv.args.slice(inv.args.indexOf(sub) + 1);
 					// Packages named, or options with values we cannot tell apart from packages: not a lockfile install.
-					if (rest.some((a) => !a.value.startsWith('-')) || rest.some((a) => /^--prefix$|^-g$|^--global$/.test(a.value))) {
+					if (
+						rest.some((a) => !a.value.startsWith('-')) ||
+						rest.some((a) => /^--prefix$|^-g$|^--global$/.test(a.value))
+					) {
 						continue;
 					}
 					const workdir = model.workdirAt(stage, instruction);
@@ -48,7 +51,11 @@ export default defineRule({
 							.some(
 								(i) =>
 									i.getKeyword() === 'COPY' &&
-									i.getArguments().some((a) => candidates.includes(normaliseContextPath(a.getValue())) && a.getValue().endsWith(name)),
+									i
+										.getArguments()
+										.some(
+											(a) => candidates.includes(normaliseContextPath(a.getValue())) && a.getValue().endsWith(name),
+										),
 							);
 					});
 					if (!lockfile) {

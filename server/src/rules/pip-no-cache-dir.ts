@@ -1,4 +1,12 @@
-import { hasFlag, mountTarget, optionInsertion, optionValues, pipInstall, runInvocations, runMounts } from '../engine/commands';
+import {
+	hasFlag,
+	mountTarget,
+	optionInsertion,
+	optionValues,
+	pipInstall,
+	runInvocations,
+	runMounts,
+} from '../engine/commands';
 import { defineRule } from './types';
 
 export default defineRule({

@@ -5,7 +5,6 @@ import { defineRule, type Fixer } from './types';
 /** Values that turn a pip boolean environment option off. */
 const FALSE_VALUES = new Set(['', '0', 'false', 'no', 'off']);
 
-
 export default defineRule({
 	meta: {
 		id: 'DH401',
@@ -44,9 +43,7 @@ export default defineRule({
 						continue;
 					}
 					if (
-						inv.command.assignments.some((a) =>
-							/^(?:PIP|UV)_REQUIRE_HASHES=(?!(?:0|false|no|off)?$)/i.test(a.value),
-						)
+						inv.command.assignments.some((a) => /^(?:PIP|UV)_REQUIRE_HASHES=(?!(?:0|false|no|off)?$)/i.test(a.value))
 					) {
 						continue;
 					}

@@ -47,7 +47,10 @@ export default defineRule({
 						return;
 					}
 					// A glob may match archives: `*`, `*.gz`, `release-*.xz`.
-					if (/[*?[]/.test(expansion.value) && (!/\.[a-z0-9]+$/i.test(expansion.value) || COMPRESSED.test(expansion.value))) {
+					if (
+						/[*?[]/.test(expansion.value) &&
+						(!/\.[a-z0-9]+$/i.test(expansion.value) || COMPRESSED.test(expansion.value))
+					) {
 						return;
 					}
 				}

@@ -25,7 +25,6 @@ function older(a: readonly [number, number], b: readonly [number, number]): bool
 	return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 }
 
-
 export default defineRule({
 	meta: {
 		id: 'DH502',

@@ -12,14 +12,7 @@ import type { FileModel, Stage } from '../engine/model';
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
 /** The seed's layers (../shared/seed): where the advice comes from. */
-export type SeedLayer =
-	| 'baseline'
-	| 'layer 1'
-	| 'layer 2'
-	| 'layer 3'
-	| 'layer 4'
-	| 'layer 5'
-	| 'layer 6';
+export type SeedLayer = 'baseline' | 'layer 1' | 'layer 2' | 'layer 3' | 'layer 4' | 'layer 5' | 'layer 6';
 
 /** A rule's description. */
 export interface RuleMeta<MessageId extends string> {

@@ -158,6 +158,20 @@ export class Workbench {
 		await this.page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).waitFor();
 	}
 
+	/**
+	 * Types `text` at the end of the active editor, after giving it the keyboard focus (a notification or the Problems
+	 * panel, which {@link showProblems} maximises over the editor, may hold it).
+	 */
+	async typeAtEnd(text: string): Promise<void> {
+		// Focus First Editor Group brings the editor back from under a maximised panel; a click then gives it the keys.
+		await this.page.keyboard.press('Control+1');
+		const lines = this.page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines');
+		await lines.waitFor();
+		await lines.click();
+		await this.page.keyboard.press('Control+End');
+		await this.page.keyboard.type(text);
+	}
+
 	/** Saves the active editor (Ctrl+S). */
 	async save(): Promise<void> {
 		await this.page.keyboard.press('Control+S');
@@ -386,7 +400,8 @@ export class Workbench {
 		return rows.evaluateAll((elements) =>
 			elements.map((e) => ({
 				text: e.textContent ?? '',
-				checked: (e.querySelector('input[type="checkbox"]') as unknown as { checked: boolean } | null)?.checked ?? false,
+				checked:
+					(e.querySelector('input[type="checkbox"]') as unknown as { checked: boolean } | null)?.checked ?? false,
 			})),
 		);
 	}
@@ -398,11 +413,18 @@ export class Workbench {
 	async tickAllInRefactorPreview(): Promise<void> {
 		const files = await this.refactorPreviewFiles();
 		for (const [index, file] of files.entries()) {
-			const box = this.page.locator('.bulk-edit-panel .monaco-list-row[aria-level="1"]').nth(index).locator('input[type="checkbox"]');
+			const box = this.page
+				.locator('.bulk-edit-panel .monaco-list-row[aria-level="1"]')
+				.nth(index)
+				.locator('input[type="checkbox"]');
 			for (let clicks = file.checked ? 2 : 1; clicks > 0; clicks--) {
 				await box.click();
 			}
-			await until('the file to be ticked', () => box.isChecked(), (checked) => checked);
+			await until(
+				'the file to be ticked',
+				() => box.isChecked(),
+				(checked) => checked,
+			);
 		}
 	}
 

@@ -74,7 +74,12 @@ function toFix(fix: FixData, file: FileReport, location: Sarif.ArtifactLocation)
 	for (const created of (fix.details?.files ?? []).filter((f) => f.action === 'create')) {
 		changes.push({
 			artifactLocation: siblingLocation(file, created.path),
-			replacements: [{ deletedRegion: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }, insertedContent: { text: created.text } }],
+			replacements: [
+				{
+					deletedRegion: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+					insertedContent: { text: created.text },
+				},
+			],
 		});
 	}
 	return changes.length === 0
