@@ -6,6 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { CLIENT_NAME } from '../../client/src/languageClient';
+import { restartMessages } from '../../client/src/restart';
+import { languageServerPids } from './harness/codeServer';
 import { cliFindings, cliFixed, type CliFinding, type Workspace } from './harness/fixture';
 import { launchChromium, runScenario } from './harness/scenario';
 import { until, type ProblemRow } from './harness/workbench';
@@ -184,4 +187,53 @@ void describe('Dockerfile Harden in VS Code', () => {
 		});
 	});
 
+	it('restarts a crashed language server, says so once, and goes on analysing', SCENARIO, async () => {
+		await runScenario(browser, 'server restart', {}, async ({ server, workspace, workbench, shot }) => {
+			const expected = listed(cliFindings(workspace.file('Dockerfile')));
+			await workbench.showProblems();
+			await workbench.openFile('Dockerfile');
+			await until(
+				'the Problems panel to count what the CLI finds',
+				() => workbench.problemCount(),
+				(n) => n === expected.length,
+			);
+			const message = restartMessages(CLIENT_NAME).restarted;
+			let pids = await until(
+				'one language server process',
+				() => Promise.resolve(languageServerPids(server)),
+				(p) => p.length === 1,
+			);
+			for (let crash = 1; crash <= 2; crash++) {
+				const [crashed] = pids;
+				process.kill(crashed, 'SIGKILL');
+				pids = await until(
+					`a new language server after crash ${crash}`,
+					() => Promise.resolve(languageServerPids(server)),
+					(p) => p.length === 1 && p[0] !== crashed,
+				);
+				if (crash === 1) {
+					await workbench.notification(message);
+					await shot('restarted');
+				}
+				// The new server analyses what the user types next: a line that adds one finding each time.
+				const typed =
+					crash === 1 ? { line: 'EXPOSE 22', code: 'DH105' } : { line: 'RUN chmod 777 /app/data', code: 'DH103' };
+				await workbench.typeAtEnd(`\n${typed.line}`);
+				await until(
+					`${typed.code} on the line typed after crash ${crash}`,
+					() => workbench.allProblems(),
+					(rows) => rows.some((r) => r.code === typed.code) && rows.length === expected.length + crash,
+				);
+			}
+			// Said once: the second crash restarted the server without another notification.
+			await workbench.runCommand('Notifications: Show Notifications');
+			const said = await until(
+				'the notification centre to list the restart',
+				() =>
+					workbench.page.locator('.notifications-center .monaco-list-row', { hasText: 'stopped unexpectedly' }).count(),
+				(n) => n > 0,
+			);
+			assert.equal(said, 1, 'the restart is announced once');
+		});
+	});
 });

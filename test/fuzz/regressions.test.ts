@@ -84,6 +84,43 @@ void describe('fuzz regressions', () => {
 		);
 	});
 
+	it('removing the last ENV pairs ends the instruction on its last line with content, not on an empty continuation', () => {
+		// Found by `npm run fuzz -- --runs 1000000 --seed 9000000` (chunk 9000037): DH205 left `    \\` where its pair
+		// was, then DH301's removal of PASSWORD stopped at that line, so `ENV X=1 \\` ran into DH101's USER.
+		const text = 'FROM python:3.12-slim\nENV X=1 \\\n    NODE_TLS_REJECT_UNAUTHORIZED=0 \\\n    PASSWORD\n';
+		assertInvariants(text);
+		assert.equal(
+			applyEdits(
+				'FROM python:3.12\nENV X=1 \\\n    \\\n\n    PASSWORD\nUSER app\n',
+				lint('FROM python:3.12\nENV X=1 \\\n    \\\n\n    PASSWORD\nUSER app\n').diagnostics.find(
+					(d) => d.code === 'DH301',
+				)!.data.fix!.edits,
+			),
+			'FROM python:3.12\nENV X=1\nUSER app\n',
+		);
+		const dh205 = lint(text).diagnostics.find((d) => d.code === 'DH205')!;
+		assert.equal(
+			applyEdits(text, dh205.data.fix!.edits),
+			'FROM python:3.12-slim\nENV X=1 \\\n    PASSWORD\n',
+			'DH205 takes its line whole',
+		);
+	});
+
+	it('the stage split leaves a FROM it cannot read alone', () => {
+		// Found by `npm run fuzz -- --runs 1000000 --seed 9000000` (chunk 9000006): DH501 appended `AS builder` to a FROM
+		// with four arguments and copied its `python:m@}` into a second, equally broken runtime FROM.
+		const text = 'FROM python:m@} } a p\nRUN apt install build-essential &rm -\nRUN pip install -rr';
+		assertInvariants(text);
+		const split = lint(text).diagnostics.find((d) => d.code === 'DH501');
+		assert.ok(split && !split.data.fix, 'DH501 is reported without the split');
+		assert.ok(
+			lint('FROM python:3.12\nRUN apt-get install -y gcc\nRUN pip install -r r.txt\n').diagnostics.find(
+				(d) => d.code === 'DH501',
+			)?.data.fix,
+			'a readable FROM still gets it',
+		);
+	});
+
 	it('a FROM continued into a LABEL: the syntax check of the stage name finishes in time', () => {
 		// Found by `npm run fuzz -- --runs 5000 --seed 8000001` (case 3,029, 108 s): the continuation makes the LABEL's
 		// key=value the FROM's stage name, and dockerfile-utils' stage-name regex backtracked exponentially on it. The

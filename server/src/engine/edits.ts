@@ -33,25 +33,50 @@ export function removalRange(document: TextDocument, start: number, end: number)
 		}
 	}
 	if (s > 0 && isLineBreak(text[s - 1]) && (e >= text.length || isLineBreak(text[e]))) {
-		// The line is now empty and ends the instruction: find the line break before it, then the escape character
-		// (`\` or a backtick) that ends the line before, after its blanks.
-		let q = s - 1;
-		if (text[q] === '\n' && text[q - 1] === '\r') {
-			q--;
-		}
-		q--;
-		while (q >= 0 && isBlank(text[q])) {
-			q--;
-		}
-		if (text[q] === '\\' || text[q] === '`') {
-			q--;
-			while (q >= 0 && isBlank(text[q])) {
-				q--;
-			}
-			s = q + 1;
+		// The line is now empty and ends the instruction: the continuation that led to it goes too.
+		const continuation = continuationLeadingTo(text, s, ['\\', '`']);
+		if (continuation !== undefined) {
+			s = continuation;
 		}
 	}
 	return { start: document.positionAt(s), end: document.positionAt(e) };
+}
+
+/**
+ * Where the continuation that carries an instruction onto the line starting at `lineStart` begins (the blanks before
+ * its escape character), so that removing from there to the end of the removed text ends the instruction on its last
+ * line with content. Lines between that hold nothing, or only an escape character, are part of the continuation
+ * (Docker skips them) and go with it: stopping at one of them left `ENV X=1 \` continuing into the next instruction
+ * (found by the fuzzer). `undefined` when the line with content before is a comment (the parser drops it, escape and
+ * all) or does not end with an escape character in `escapes`.
+ */
+export function continuationLeadingTo(text: string, lineStart: number, escapes: readonly string[]): number | undefined {
+	let end = lineStart;
+	while (end > 0) {
+		// The line before `end`: from its start to its line break.
+		let lineEnd = end - 1;
+		if (text[lineEnd] === '\n' && text[lineEnd - 1] === '\r') {
+			lineEnd--;
+		}
+		const start = Math.max(text.lastIndexOf('\n', lineEnd - 1), text.lastIndexOf('\r', lineEnd - 1)) + 1;
+		const line = text.slice(start, lineEnd);
+		const content = line.replace(/[ \t]+$/, '');
+		const last = content.at(-1);
+		const emptyContinuation = last !== undefined && escapes.includes(last) && content.slice(0, -1).trim() === '';
+		if (content.trim() === '' || emptyContinuation) {
+			end = start;
+			continue;
+		}
+		if (content.trimStart().startsWith('#') || last === undefined || !escapes.includes(last)) {
+			return undefined;
+		}
+		let q = start + content.length - 1;
+		while (q > start && isBlank(text[q - 1])) {
+			q--;
+		}
+		return q;
+	}
+	return undefined;
 }
 
 /** The range of a whole instruction with its line break, to delete it (first and last lines kept intact around it). */

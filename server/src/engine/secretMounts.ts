@@ -10,7 +10,7 @@ import type { Range } from 'vscode-languageserver-types';
 import type { FixEdit } from '../protocol';
 import { flagsOf, propertiesOf } from './ast';
 import { mountTarget, optionValues, pipInstall, runInvocations, runMounts } from './commands';
-import { instructionRemovalRange, removalRange } from './edits';
+import { continuationLeadingTo, instructionRemovalRange, removalRange } from './edits';
 import type { FileModel, Stage } from './model';
 import { basename, type RunCommand, type RunWord } from './runScript';
 import { findUrlCredentials } from './secrets';
@@ -504,22 +504,13 @@ export function spanRemoval(document: TextDocument, start: number, end: number, 
 	if (!isBlank(after)) {
 		return removalRange(document, start, end);
 	}
-	// The last words of the instruction, alone on a continuation line: end the instruction on the line before.
-	if (lineStart === 0) {
+	// The last words of the instruction, alone on a continuation line: end the instruction on the line with content
+	// before.
+	const continuation = continuationLeadingTo(text, lineStart, [escapeChar]);
+	if (continuation === undefined) {
 		return undefined;
 	}
-	let previousEnd = lineStart - 1;
-	if (text[previousEnd - 1] === '\r') {
-		previousEnd--;
-	}
-	const previousStart = text.lastIndexOf('\n', previousEnd - 1) + 1;
-	const previous = text.slice(previousStart, previousEnd);
-	const continuation = new RegExp(`[ \\t]*${escape}[ \\t]*$`).exec(previous);
-	// A comment line inside the instruction is dropped by the parser, continuation and all: it cannot end it.
-	if (!continuation || previous.trimStart().startsWith('#')) {
-		return undefined;
-	}
-	return { start: document.positionAt(previousStart + continuation.index), end: document.positionAt(lineEnd) };
+	return { start: document.positionAt(continuation), end: document.positionAt(lineEnd) };
 }
 
 /** The range that deletes a whole instruction and its line break (a byte-order mark at the start stays). */

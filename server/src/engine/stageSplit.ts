@@ -13,6 +13,7 @@ import { flagOf, heredocsOf, propertiesOf } from './ast';
 import { officialName } from './baseImages';
 import { optionValues, pipInstall, runInvocations, type Invocation, type PipInstall } from './commands';
 import { instructionRemovalRange } from './edits';
+import { looksLikeDigest, type ImageRef } from './imageRef';
 import type { FileModel, Stage } from './model';
 import { packageCommand } from './packages';
 import {
@@ -305,6 +306,17 @@ function readsVariable(text: string, name: string): boolean {
 }
 
 /**
+ * Whether a FROM is one the builder accepts: an image, optionally `AS name`, and a digest (if any) that is one. The
+ * split copies the image into the runtime stage, so a broken FROM would be broken twice (found by the fuzzer:
+ * `FROM python:m@} } a p` became a second `FROM python:m@}`).
+ */
+function wellFormedFrom(from: Instruction, image: ImageRef): boolean {
+	const args = from.getArguments();
+	const shape = args.length === 1 || (args.length === 3 && args[1].getValue().toUpperCase() === 'AS');
+	return shape && (image.digest === undefined || looksLikeDigest(image.digest));
+}
+
+/**
  * The split of the file's single stage, or `undefined` when the file is not the shape the split understands.
  *
  * @param stage the file's only stage (the caller has checked that the file has one)
@@ -322,7 +334,7 @@ export function pipSplitPlan(model: FileModel, stage: Stage): SplitPlan | undefi
 	const from = stage.from;
 	const fromRange = from.getRange();
 	const imageRange = from.getImageRange();
-	if (!imageRange || fromRange.start.line !== fromRange.end.line) {
+	if (!imageRange || fromRange.start.line !== fromRange.end.line || !wellFormedFrom(from, image)) {
 		return undefined;
 	}
 

@@ -2,9 +2,14 @@ import type { Instruction } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import { propertiesOf } from '../engine/ast';
 import { invocation, pipInstall, type Invocation } from '../engine/commands';
-import { instructionRemovalRange, removalRange } from '../engine/edits';
+import { propertyRemoval, spanRemoval } from '../engine/secretMounts';
 import type { RunWord } from '../engine/runScript';
 import { defineRule, type Fixer, type RuleContext } from './types';
+
+/** The fix that removes `range`, or none when the text cannot be taken out without breaking its instruction. */
+function removal(fixer: Fixer, range: Range | undefined): ReturnType<Fixer['remove']> | null {
+	return range ? fixer.remove(range) : null;
+}
 
 type MessageId = 'flag' | 'variable' | 'setting';
 
@@ -84,7 +89,7 @@ export default defineRule<MessageId>({
 	create(context: RuleContext<MessageId>) {
 		const { model, document } = context;
 		const removeWords = (first: RunWord, last: RunWord) => (fixer: Fixer) =>
-			first.json || last.json ? null : fixer.remove(removalRange(document, first.start, last.end));
+			first.json || last.json ? null : removal(fixer, spanRemoval(document, first.start, last.end, model.escapeChar));
 
 		const checkVariable = (instruction: Instruction): void => {
 			const properties = propertiesOf(instruction);
@@ -95,16 +100,11 @@ export default defineRule<MessageId>({
 				if (!bad || !bad(value)) {
 					continue;
 				}
-				const range: Range = property.getRange();
-				const whole = properties.length === 1;
 				context.report({
-					range,
+					range: property.getRange(),
 					messageId: 'variable',
 					data: { name, value, flag: name },
-					fix: (fixer) =>
-						whole
-							? fixer.remove(instructionRemovalRange(document, instruction.getRange()))
-							: fixer.remove(removalRange(document, document.offsetAt(range.start), document.offsetAt(range.end))),
+					fix: (fixer) => removal(fixer, propertyRemoval(document, instruction, property, model.escapeChar)),
 				});
 			}
 		};

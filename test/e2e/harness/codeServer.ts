@@ -5,7 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -57,6 +57,8 @@ export interface CodeServer {
 	readonly url: string;
 	/** The user-data folder: settings, and the logs (`logs/<session>/exthostN/<extension>/Dockerfile Harden.log`). */
 	readonly userDataDir: string;
+	/** Where the packaged extension is installed. */
+	readonly extensionsDir: string;
 	/** What code-server printed so far. */
 	output(): string;
 	/** The workbench URL that opens `folder`. */
@@ -210,6 +212,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 	return {
 		url,
 		userDataDir,
+		extensionsDir,
 		output: () => log.join(''),
 		folderUrl: (folder) => `${url}?folder=${encodeURIComponent(folder)}`,
 		async stop() {
@@ -226,4 +229,28 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 			rmSync(root, { recursive: true, force: true });
 		},
 	};
+}
+
+/**
+ * The process ids of the Dockerfile Harden language servers this code-server runs: processes whose command line
+ * names the installed extension's `dist/server.js`.
+ */
+export function languageServerPids(server: CodeServer): number[] {
+	const pids: number[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) {
+			continue;
+		}
+		let commandLine: string;
+		try {
+			commandLine = readFileSync(path.join('/proc', entry, 'cmdline'), 'utf8');
+		} catch {
+			continue; // Gone since the listing.
+		}
+		const args = commandLine.split('\0');
+		if (args.some((a) => a.startsWith(server.extensionsDir) && a.endsWith(path.join('dist', 'server.js')))) {
+			pids.push(Number(entry));
+		}
+	}
+	return pids;
 }
