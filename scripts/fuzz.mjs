@@ -24,6 +24,8 @@ function option(name, fallback) {
 }
 
 async function runChunks(chunks, kind) {
+	// The dependencies as the bundles run them (scripts/dependency-patches.cjs), before anything loads them.
+	require(join(root, 'scripts/dependency-patches.cjs')).register();
 	const { loadShellParser } = require(join(root, 'out/server/src/node/shellParser.js'));
 	const { fuzz, loadSeeds, formatFailure } = require(join(root, 'out/test/fuzz/runner.js'));
 	await loadShellParser();

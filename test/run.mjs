@@ -1,7 +1,7 @@
 // Runs the compiled tests (Node 20's test runner takes no globs): every out/test/**/*.test.js except e2e.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 function find(dir, out = []) {
 	for (const name of readdirSync(dir)) {
@@ -19,7 +19,13 @@ function find(dir, out = []) {
 
 const files = find('out/test').sort();
 const extra = process.argv.slice(2);
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...extra, ...files], {
-	stdio: 'inherit',
-});
+// Every test process runs the dependencies as the bundles do, with scripts/dependency-patches.cjs applied.
+const register = resolve(import.meta.dirname, '../scripts/dependency-patches-register.cjs');
+const result = spawnSync(
+	process.execPath,
+	['--require', register, '--test', '--test-reporter=spec', ...extra, ...files],
+	{
+		stdio: 'inherit',
+	},
+);
 process.exit(result.status ?? 1);

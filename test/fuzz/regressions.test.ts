@@ -131,6 +131,18 @@ void describe('fuzz regressions', () => {
 		);
 	});
 
+	it('thousands of escape characters in a variable: linear, in the syntax check and in DH301', () => {
+		// Found by `npm run fuzz -- --runs 1000000 --seed 9000000` (chunk 9000119, a CRLF file cut inside `${` and
+		// padded with backslashes): dockerfile-ast's parseVariables scanned to the end of the argument after every
+		// escape character, quadratic (2 s for 16,000; 40,000 take 12 s, three times the bound). dockerfile-utils'
+		// validation and DH301's check of what reads a secret variable both call it; the patch of
+		// scripts/dependency-patches.cjs makes it linear.
+		assertInvariants(`ARG VARIANT=3.23\r\nFROM alpine:\${${'\\'.repeat(40_000)}`);
+		const secret = `FROM alpine\nARG PASSWORD\nLABEL x=\${PASSWORD${'\\'.repeat(40_000)}\n`;
+		assertInvariants(secret);
+		assert.ok(lint(secret).diagnostics.some((d) => d.code === 'DH301'));
+	});
+
 	it('a here-document dockerfile-ast opens but cannot report (a lone CR in a continuation): no USER added forever', () => {
 		// Found by `npm run fuzz -- --runs 1000000 --seed 8000000` (chunk 8000021): `RUN \\<CR>#s<LF><<-` opens a
 		// here-document that swallows the rest of the file, but getHeredocs() throws on it, so endsInOpenHeredoc could not

@@ -412,6 +412,28 @@ void describe('server robustness over stdio (dist/server.js)', () => {
 			}
 		},
 	);
+
+	it(
+		'analyses a variable with 250,000 escape characters without stalling (the dependency patch)',
+		{ timeout: 60_000 },
+		async () => {
+			// dockerfile-ast's parseVariables is quadratic in a variable's escape characters: unpatched, the syntax check
+			// and DH301 would take minutes on this; the bundle's patch makes it linear.
+			const server = await StdioServer.start();
+			try {
+				const text = `FROM alpine\nARG PASSWORD\nLABEL x=\${PASSWORD${'\\'.repeat(250_000)}\n`;
+				await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+					textDocument: { uri: 'untitled:escapes', languageId: 'dockerfile', version: 1, text },
+				});
+				const published = await server.diagnosticsOf('untitled:escapes', 1, 30_000);
+				const codes = published.diagnostics.filter((d) => d.source === 'dockerfile-harden').map((d) => d.code);
+				assert.ok(codes.includes('DH301'), `DH301 in ${JSON.stringify(codes)}`);
+			} finally {
+				server.connection.dispose();
+				server.kill();
+			}
+		},
+	);
 });
 
 void describe('server robustness in memory', () => {
