@@ -106,6 +106,27 @@ void describe('fuzz regressions', () => {
 		);
 	});
 
+	it('removing the last pair of a line does not leave the line ending in an escape character', () => {
+		// Found by `npm run fuzz -- --runs 1000000 --seed 9000000` (chunk 9000157): in `ENV D= \ PASSWORD` the removal
+		// of PASSWORD took the blank the backslash escaped and left `ENV D= \`, a continuation into the next line.
+		const fixed = (text: string): string | undefined => {
+			const edits = lint(text).diagnostics.find((d) => d.code === 'DH301')?.data.fix?.edits;
+			return edits && applyEdits(text, edits);
+		};
+		assertInvariants('FROM \nENV D= \\ PASSWORD\nEXPOSE 5');
+		assert.equal(fixed('FROM a\nENV D=a \\ PASSWORD=1  \nEXPOSE 5\n'), 'FROM a\nENV D=a\nEXPOSE 5\n');
+		// Two backslashes are one literal one: it would have to stay at the end of the line, so no fix is offered.
+		const literal = 'FROM a\nENV D=a\\\\ PASSWORD=1\nEXPOSE 5\n';
+		assertInvariants(literal);
+		assert.ok(lint(literal).diagnostics.some((d) => d.code === 'DH301'));
+		assert.equal(fixed(literal), undefined);
+		// With the backtick as escape character a backslash is an ordinary character and may end the line.
+		assert.equal(
+			fixed('# escape=`\nFROM a\nENV D=a\\ PASSWORD=1\nEXPOSE 5\n'),
+			'# escape=`\nFROM a\nENV D=a\\\nEXPOSE 5\n',
+		);
+	});
+
 	it('the stage split leaves a FROM it cannot read alone', () => {
 		// Found by `npm run fuzz -- --runs 1000000 --seed 9000000` (chunk 9000006): DH501 appended `AS builder` to a FROM
 		// with four arguments and copied its `python:m@}` into a second, equally broken runtime FROM.

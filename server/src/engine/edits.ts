@@ -18,8 +18,18 @@ function isLineBreak(c: string | undefined): boolean {
  * empties the last line of an instruction, the continuation that led to it goes too: otherwise the line before would
  * continue into the next instruction (Docker skips the empty line), as `ENV A=1 \` did once the fuzzer's
  * `PYTHONHTTPSVERIFY=0` below it was removed.
+ *
+ * A removal that ends its line must not leave the line ending in the escape character either: Docker reads an escape
+ * character followed only by blanks as a continuation. An escape that escaped the blank before the removed text
+ * (`ENV D= \ PASSWORD`) goes with it; after a run of them (`D=a\\ PASSWORD`) some are literal and would have to
+ * stay, so that layout has no removal (`undefined`).
  */
-export function removalRange(document: TextDocument, start: number, end: number): Range {
+export function removalRange(
+	document: TextDocument,
+	start: number,
+	end: number,
+	escapeChar: string,
+): Range | undefined {
 	const text = document.getText();
 	let s = start;
 	let e = end;
@@ -32,7 +42,28 @@ export function removalRange(document: TextDocument, start: number, end: number)
 			s--;
 		}
 	}
-	if (s > 0 && isLineBreak(text[s - 1]) && (e >= text.length || isLineBreak(text[e]))) {
+	const endsLine = e >= text.length || isLineBreak(text[e]);
+	if (endsLine) {
+		// What the line would end with: the text before `s`, blanks aside.
+		let p = s;
+		while (p > 0 && isBlank(text[p - 1])) {
+			p--;
+		}
+		let run = 0;
+		while (p - run > 0 && text[p - run - 1] === escapeChar) {
+			run++;
+		}
+		if (run > 1) {
+			return undefined;
+		}
+		if (run === 1) {
+			s = p - 1;
+			while (s > 0 && isBlank(text[s - 1])) {
+				s--;
+			}
+		}
+	}
+	if (s > 0 && isLineBreak(text[s - 1]) && endsLine) {
 		// The line is now empty and ends the instruction: the continuation that led to it goes too.
 		const continuation = continuationLeadingTo(text, s, ['\\', '`']);
 		if (continuation !== undefined) {

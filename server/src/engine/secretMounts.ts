@@ -495,14 +495,14 @@ export function spanRemoval(document: TextDocument, start: number, end: number, 
 	const before = text.slice(lineStart, start);
 	const after = text.slice(end, lineEnd);
 	if (!isBlank(before)) {
-		return removalRange(document, start, end);
+		return removalRange(document, start, end, escapeChar);
 	}
 	const escape = escapeRegExp(escapeChar);
 	if (new RegExp(`^[ \\t]*${escape}[ \\t]*$`).test(after)) {
 		return { start: document.positionAt(lineStart), end: document.positionAt(nextLine) };
 	}
 	if (!isBlank(after)) {
-		return removalRange(document, start, end);
+		return removalRange(document, start, end, escapeChar);
 	}
 	// The last words of the instruction, alone on a continuation line: end the instruction on the line with content
 	// before.
