@@ -23,4 +23,4 @@ if (loadedUnpatched.length > 0) {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const { validate } = require('dockerfile-utils') as typeof import('dockerfile-utils');
+export const { validate, ValidationCode } = require('dockerfile-utils') as typeof import('dockerfile-utils');

@@ -143,13 +143,29 @@ export function heredocsOf(instruction: Instruction): Heredoc[] {
 	return heredocs;
 }
 
-/** `NAME=value` properties of ARG and ENV. */
+/**
+ * `NAME=value` properties of ARG and ENV, in order. A property dockerfile-ast places over the keyword's blank or over
+ * the one before it is dropped: with an escaped blank (`ENV D=x \  D=`) it reads a phantom one named " " that spans
+ * the keyword's blank and the real first property, which no finding or removal may use.
+ */
 export function propertiesOf(instruction: Instruction): Property[] {
 	if (instruction instanceof Arg) {
 		const p = instruction.getProperty();
 		return p ? [p] : [];
 	}
-	return instruction instanceof Env ? instruction.getProperties() : [];
+	if (!(instruction instanceof Env)) {
+		return [];
+	}
+	const properties = instruction.getProperties();
+	let last = instruction.getInstructionRange().end;
+	return properties.filter((property) => {
+		const { start, end } = property.getRange();
+		if (start.line < last.line || (start.line === last.line && start.character <= last.character)) {
+			return false;
+		}
+		last = end;
+		return true;
+	});
 }
 
 /** The strings of a JSON-form instruction (`["a", "b"]`), or `[]` for shell form. */

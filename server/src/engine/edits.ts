@@ -37,11 +37,13 @@ export function removalRange(
 		while (isBlank(text[e])) {
 			e++;
 		}
-	} else {
+	} else if (e >= text.length || isLineBreak(text[e])) {
 		while (s > 0 && isBlank(text[s - 1])) {
 			s--;
 		}
 	}
+	// (Text that runs straight into the next word, as dockerfile-ast reads `D=x \  D=`, goes alone: taking the blanks
+	// before it too would join the words on either side.)
 	const endsLine = e >= text.length || isLineBreak(text[e]);
 	if (endsLine) {
 		// What the line would end with: the text before `s`, blanks aside.
