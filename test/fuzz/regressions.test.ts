@@ -152,7 +152,7 @@ void describe('fuzz regressions', () => {
 		// One finding, for D (before: a second one for "ENV   holds a URL with credentials", over the phantom).
 		const dh301 = lint(text).diagnostics.filter((d) => d.code === 'DH301');
 		assert.deepEqual(
-			dh301.map((d) => [d.message.split(' holds')[0], d.range.start.character]),
+			dh301.map((d) => [String(d.message).split(' holds')[0], d.range.start.character]),
 			[['ENV D', 'ENV D='.length]],
 		);
 	});
