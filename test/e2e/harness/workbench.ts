@@ -141,9 +141,13 @@ export class Workbench {
 		await this.page.keyboard.press('F1');
 		const input = await this.quickInput();
 		await input.fill(`>${title}`);
-		await this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"]`).first().waitFor();
+		// A command with a keybinding has it in its row's label: `Notifications: Show Notifications, Ctrl+K Ctrl+Shift+N`.
+		const row = (state: string): string =>
+			`.quick-input-list .monaco-list-row${state}[aria-label="${title}"], ` +
+			`.quick-input-list .monaco-list-row${state}[aria-label^="${title}, "]`;
+		await this.page.locator(row('')).first().waitFor();
 		// The list is filtered as we type; wait until the command is the focused (first) entry before Enter.
-		await this.page.locator(`.quick-input-list .monaco-list-row.focused[aria-label="${title}"]`).first().waitFor();
+		await this.page.locator(row('.focused')).first().waitFor();
 		await this.page.keyboard.press('Enter');
 		await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 	}
