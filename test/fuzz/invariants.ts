@@ -39,7 +39,7 @@ export interface Violation {
 
 /**
  * The time bound, in CPU time: a fixed allowance (a first analysis, GC pauses) plus a budget per kilobyte. A real
- * file costs about 0.3 ms per KiB (docs/performance.md); adversarial shell text (thousands of `))`, `||` or `>>`)
+ * file costs about 0.6 ms per KiB (docs/performance.md); adversarial shell text (thousands of `))`, `||` or `>>`)
  * makes tree-sitter's error recovery quadratic until the parse budget (shell.ts `parseBudgetMs`) stops it, which
  * costs up to about 90 ms per KiB. The bound sits above that: what trips it is work that grows faster than the
  * input, which is what "hangs" means.
