@@ -91,7 +91,8 @@ void describe('dependency patches', () => {
 			variables += (JSON.parse(actual) as { variables: unknown[][] }).variables.flat().length;
 		});
 		// The comparison saw variables, escapes in them included (not only texts without any).
-		assert.ok(variables > 1000, `${variables} variables compared`);
+		// Without the corpus the generated texts alone give about 800.
+		assert.ok(variables > 500, `${variables} variables compared`);
 	});
 
 	it('this process runs the patched dockerfile-ast, as the bundles do', () => {
