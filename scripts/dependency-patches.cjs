@@ -1,6 +1,7 @@
-// Source patches for dependencies, applied when esbuild bundles them (esbuild.mjs) and by the tests that run the
-// unbundled code (test/harness/dockerfileUtils.ts). Each replaces one exact text with one that means the same and
-// fails loudly when the text is not found, so an upgrade of the dependency cannot drop a patch silently.
+// Source patches for dependencies, applied when esbuild bundles them (esbuild.mjs) and, through register(), to the
+// unbundled code the tests and the fuzzer run (test/run.mjs, scripts/fuzz.mjs). Each replaces one exact text with one
+// that means the same and fails loudly when the text is not found as often as expected, so an upgrade of the
+// dependency cannot drop a patch silently. Why: docs/decisions/dependency-patches.md.
 'use strict';
 
 /** @type {readonly { file: RegExp, name: string, from: string, to: string, why: string }[]} */
@@ -90,8 +91,14 @@ function patchSource(path, source) {
 	return { source, applied };
 }
 
-/** The files this process loaded with their patches applied. */
-const patchedFiles = new Set();
+/**
+ * What register() keeps per process (not per copy of this module): whether its hook is installed, and the files
+ * loaded with their patches applied.
+ */
+const state = (globalThis[Symbol.for('dockerfile-harden.dependency-patches')] ??= {
+	installed: false,
+	patchedFiles: new Set(),
+});
 
 /**
  * Applies the patches to every file Node loads from now on, so code run unbundled (the tests, the fuzzer) runs what
@@ -102,20 +109,19 @@ function register() {
 	const Module = require('node:module');
 	const fs = require('node:fs');
 	const loadedBefore = Object.keys(require.cache).filter(
-		(file) => patches.some((p) => p.file.test(file)) && !patchedFiles.has(file),
+		(file) => patches.some((p) => p.file.test(file)) && !state.patchedFiles.has(file),
 	);
-	if (!Module._extensions['.js'].dockerfileHardenPatches) {
+	if (!state.installed) {
 		const original = Module._extensions['.js'];
-		const patched = function (module, filename) {
+		Module._extensions['.js'] = function (module, filename) {
 			if (patches.some((p) => p.file.test(filename))) {
 				module._compile(patchSource(filename, fs.readFileSync(filename, 'utf8')).source, filename);
-				patchedFiles.add(filename);
+				state.patchedFiles.add(filename);
 				return;
 			}
 			original(module, filename);
 		};
-		patched.dockerfileHardenPatches = true;
-		Module._extensions['.js'] = patched;
+		state.installed = true;
 	}
 	return loadedBefore;
 }

@@ -99,8 +99,10 @@ export interface SyntaxErrors {
 
 /**
  * Whether `diagnostic` is dockerfile-utils' "Instruction has no arguments" on an instruction dockerfile-ast reads
- * arguments in: ENV and LABEL whose first argument starts with the escape character (`ENV \\x=2`, which Docker reads as
- * `x=2`) get it because dockerfile-ast's getPropertyArguments() skips that argument. Not a syntax error of the text.
+ * arguments in. They disagree when the first argument starts with the escape character: for ENV and LABEL
+ * dockerfile-ast's getPropertyArguments() skips it while getArguments() reads it, so `ENV \\x=2`, which Docker reads
+ * as `x=2`, gets the report. Set aside whatever follows the escape: an escaped blank (`ENV \\  A=1`) is an error for
+ * Docker too, but a fix only leaves one where the input already had that word, which Docker rejected before the fix.
  */
 function misreadArguments(diagnostic: Diagnostic, text: string): boolean {
 	if (diagnostic.code !== ValidationCode.ARGUMENT_MISSING) {

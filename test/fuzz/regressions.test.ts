@@ -120,6 +120,17 @@ void describe('fuzz regressions', () => {
 		assertInvariants(literal);
 		assert.ok(lint(literal).diagnostics.some((d) => d.code === 'DH301'));
 		assert.equal(fixed(literal), undefined);
+		// An escape that escapes a blank of the word before (or is an argument of one blank) stays, so no fix either.
+		for (const text of [
+			'FROM a\nENV D=x\\  PYTHONHTTPSVERIFY=0\nEXPOSE 5\n',
+			'FROM a\nRUN curl https://x\\  -k\nEXPOSE 5\n',
+			'FROM a\nRUN curl https://x \\  -k\nEXPOSE 5\n',
+		]) {
+			const dh205 = lint(text).diagnostics.find((d) => d.code === 'DH205');
+			assert.ok(dh205, text);
+			assert.equal(dh205.data.fix, undefined, text);
+			assertInvariants(text);
+		}
 		// With the backtick as escape character a backslash is an ordinary character and may end the line.
 		assert.equal(
 			fixed('# escape=`\nFROM a\nENV D=a\\ PASSWORD=1\nEXPOSE 5\n'),

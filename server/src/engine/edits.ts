@@ -20,9 +20,9 @@ function isLineBreak(c: string | undefined): boolean {
  * `PYTHONHTTPSVERIFY=0` below it was removed.
  *
  * A removal that ends its line must not leave the line ending in the escape character either: Docker reads an escape
- * character followed only by blanks as a continuation. An escape that escaped the blank before the removed text
- * (`ENV D= \ PASSWORD`) goes with it; after a run of them (`D=a\\ PASSWORD`) some are literal and would have to
- * stay, so that layout has no removal (`undefined`).
+ * character followed only by blanks as a continuation. An escape that escapes the one blank before the removed text,
+ * after a blank of its own (`ENV D= \ PASSWORD`), goes with it; any other (`D=x\  P`, where it escapes a blank of
+ * D's value, or a run like `D=a\\ P`) would have to stay, so that layout has no removal (`undefined`).
  */
 export function removalRange(
 	document: TextDocument,
@@ -59,6 +59,12 @@ export function removalRange(
 			return undefined;
 		}
 		if (run === 1) {
+			// The escape may go only when it escapes the one blank that starts the removed word (`D=a \ PASSWORD`);
+			// `D=x\  P` (it escapes a blank of D's value) or `x \  -k` (an argument of one blank) would lose text.
+			const escapesRemovedBlank = p + 1 === start && (p - 1 === 0 || /[ \t\r\n]/.test(text[p - 2]));
+			if (!escapesRemovedBlank) {
+				return undefined;
+			}
 			s = p - 1;
 			while (s > 0 && isBlank(text[s - 1])) {
 				s--;
