@@ -104,21 +104,24 @@ export interface SyntaxErrors {
  * as `x=2`, gets the report. Set aside whatever follows the escape: an escaped blank (`ENV \\  A=1`) is an error for
  * Docker too, but a fix only leaves one where the input already had that word, which Docker rejected before the fix.
  */
-function misreadArguments(diagnostic: Diagnostic, text: string): boolean {
-	if (diagnostic.code !== ValidationCode.ARGUMENT_MISSING) {
-		return false;
-	}
-	const line = diagnostic.range.start.line;
-	return DockerfileParser.parse(text)
-		.getInstructions()
-		.some((i) => i.getInstructionRange().start.line === line && i.getArguments().length > 0);
+function misreadArguments(diagnostic: Diagnostic, linesWithArguments: () => ReadonlySet<number>): boolean {
+	return diagnostic.code === ValidationCode.ARGUMENT_MISSING && linesWithArguments().has(diagnostic.range.start.line);
 }
 
 /** dockerfile-utils' syntax errors in `text`, as the fuzzers compare them (exported for the regression tests). */
 export function syntaxErrors(text: string): SyntaxErrors {
 	// As the server calls it: dockerfile-utils parses with dockerfile-ast, quadratic on a one-line comment file.
 	const parseable = parseableText(text);
-	const errors = validate(parseable).filter((d) => d.severity === 1 && !misreadArguments(d, parseable));
+	let lines: Set<number> | undefined;
+	// The lines where an instruction with arguments starts, parsed once and only when a report needs them.
+	const linesWithArguments = (): ReadonlySet<number> =>
+		(lines ??= new Set(
+			DockerfileParser.parse(parseable)
+				.getInstructions()
+				.filter((i) => i.getArguments().length > 0)
+				.map((i) => i.getInstructionRange().start.line),
+		));
+	const errors = validate(parseable).filter((d) => d.severity === 1 && !misreadArguments(d, linesWithArguments));
 	return {
 		count: errors.length,
 		messages: new Set(errors.map((d) => (typeof d.message === 'string' ? d.message : d.message.value))),

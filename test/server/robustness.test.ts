@@ -185,6 +185,25 @@ class StdioServer {
 			this.child.kill();
 		}
 	}
+
+	/** Closes the connection and ends the process. */
+	stop(): void {
+		this.connection.dispose();
+		this.kill();
+	}
+
+	/** Starts a server, opens `text` as `uri` and returns its first diagnostics, then stops it. */
+	static async diagnosticsOfOpened(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+		const server = await StdioServer.start();
+		try {
+			await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+				textDocument: { uri, languageId: 'dockerfile', version: 1, text },
+			});
+			return await server.diagnosticsOf(uri, 1, 30_000);
+		} finally {
+			server.stop();
+		}
+	}
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
@@ -332,8 +351,7 @@ void describe('server robustness over stdio (dist/server.js)', () => {
 				assert.equal(await server.exited, 0, server.stderr);
 				assert.doesNotMatch(server.stderr, /Uncaught|UnhandledPromiseRejection|RangeError|TypeError/);
 			} finally {
-				server.connection.dispose();
-				server.kill();
+				server.stop();
 			}
 		},
 	);
@@ -382,8 +400,7 @@ void describe('server robustness over stdio (dist/server.js)', () => {
 			assert.ok(ours(small.diagnostics).some((d) => d.code === 'DH402'));
 			assert.ok(server.alive);
 		} finally {
-			server.connection.dispose();
-			server.kill();
+			server.stop();
 		}
 	});
 
@@ -393,23 +410,14 @@ void describe('server robustness over stdio (dist/server.js)', () => {
 		async () => {
 			// dockerfile-utils' own stage-name regex backtracks exponentially: unpatched, 30 characters took 100 s and these
 			// 48 would take days. The bundle carries the patch of scripts/dependency-patches.cjs; the check still runs.
-			const server = await StdioServer.start();
-			try {
-				const name = 'org.opencontainers.image.authors="dev@example.org"';
-				const text = `FROM python:3.12 AS ${name}\nUSER app\n`;
-				await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-					textDocument: { uri: 'untitled:stage', languageId: 'dockerfile', version: 1, text },
-				});
-				const published = await server.diagnosticsOf('untitled:stage', 1, 30_000);
-				const syntax = published.diagnostics.filter((d) => d.source === 'dockerfile-utils');
-				assert.deepEqual(
-					syntax.map((d) => [String(d.message).split(',')[0], d.range.start.character]),
-					[[`invalid name for build stage: "${name.toLowerCase()}"`, 'FROM python:3.12 AS '.length]],
-				);
-			} finally {
-				server.connection.dispose();
-				server.kill();
-			}
+			const name = 'org.opencontainers.image.authors="dev@example.org"';
+			const text = `FROM python:3.12 AS ${name}\nUSER app\n`;
+			const published = await StdioServer.diagnosticsOfOpened('untitled:stage', text);
+			const syntax = published.diagnostics.filter((d) => d.source === 'dockerfile-utils');
+			assert.deepEqual(
+				syntax.map((d) => [String(d.message).split(',')[0], d.range.start.character]),
+				[[`invalid name for build stage: "${name.toLowerCase()}"`, 'FROM python:3.12 AS '.length]],
+			);
 		},
 	);
 
@@ -419,19 +427,10 @@ void describe('server robustness over stdio (dist/server.js)', () => {
 		async () => {
 			// dockerfile-ast's parseVariables is quadratic in a variable's escape characters: unpatched, the syntax check
 			// and DH301 would take minutes on this; the bundle's patch makes it linear.
-			const server = await StdioServer.start();
-			try {
-				const text = `FROM alpine\nARG PASSWORD\nLABEL x=\${PASSWORD${'\\'.repeat(250_000)}\n`;
-				await server.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-					textDocument: { uri: 'untitled:escapes', languageId: 'dockerfile', version: 1, text },
-				});
-				const published = await server.diagnosticsOf('untitled:escapes', 1, 30_000);
-				const codes = published.diagnostics.filter((d) => d.source === 'dockerfile-harden').map((d) => d.code);
-				assert.ok(codes.includes('DH301'), `DH301 in ${JSON.stringify(codes)}`);
-			} finally {
-				server.connection.dispose();
-				server.kill();
-			}
+			const text = `FROM alpine\nARG PASSWORD\nLABEL x=\${PASSWORD${'\\'.repeat(250_000)}\n`;
+			const published = await StdioServer.diagnosticsOfOpened('untitled:escapes', text);
+			const codes = published.diagnostics.filter((d) => d.source === 'dockerfile-harden').map((d) => d.code);
+			assert.ok(codes.includes('DH301'), `DH301 in ${JSON.stringify(codes)}`);
 		},
 	);
 });
